@@ -1,0 +1,1 @@
+export { tmsPermissionPolicyModule as default } from './module';
