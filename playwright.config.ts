@@ -1,66 +1,59 @@
-/*
- * Copyright 2023 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
-
 import { defineConfig } from '@playwright/test';
-import { generateProjects } from '@backstage/e2e-test-utils/playwright';
 
-/**
- * See https://playwright.dev/docs/test-configuration.
- */
+// The browser suite runs the built frontend as the backend serves it, on a
+// port of its own so that it never meets a developer's running portal.
+const E2E_PORT = Number(process.env.TMS_E2E_PORT ?? 7017);
+
 export default defineConfig({
-  timeout: 60_000,
+  timeout: 90_000,
 
   expect: {
     timeout: 30_000,
   },
 
-  // Run your local dev server before starting the tests
-  webServer: process.env.CI
-    ? []
-    : [
-        {
-          command: 'yarn start app',
-          url: 'http://localhost:3000',
-          reuseExistingServer: true,
-          timeout: 120_000,
-        },
-        {
-          command: 'yarn start backend',
-          port: 7007,
-          reuseExistingServer: true,
-          timeout: 60_000,
-        },
-      ],
+  webServer: {
+    // The backend serves packages/app/dist, which scripts/run-tests.mjs
+    // builds first. NODE_ENV=development is what allows guest sign-in.
+    command:
+      'yarn workspace backend start --config ../../app-config.yaml ' +
+      '--config ../../packages/app/e2e-tests/app-config.e2e.yaml',
+    url: `http://127.0.0.1:${E2E_PORT}/.backstage/health/v1/readiness`,
+    env: { NODE_ENV: 'development', TMS_E2E_PORT: String(E2E_PORT) },
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
 
   forbidOnly: !!process.env.CI,
 
-  retries: process.env.CI ? 2 : 0,
+  retries: process.env.CI ? 1 : 0,
 
-  reporter: [['html', { open: 'never', outputFolder: 'e2e-test-report' }]],
+  workers: 1,
 
   use: {
-    actionTimeout: 0,
-    baseURL:
-      process.env.PLAYWRIGHT_URL ??
-      (process.env.CI ? 'http://localhost:7007' : 'http://localhost:3000'),
+    baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    actionTimeout: 30_000,
     screenshot: 'only-on-failure',
-    trace: 'on-first-retry',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      // Playwright cannot download its own browser here; Debian's Chromium
+      // is installed by ./portal test. Without background networking off,
+      // Chromium keeps dialling hosts this network refuses.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
   },
 
-  outputDir: 'node_modules/.cache/e2e-test-results',
+  outputDir: 'test-results/e2e',
 
-  projects: generateProjects(), // Find all packages with e2e-test folders
+  projects: [{ name: 'app', testDir: 'packages/app/e2e-tests' }],
 });

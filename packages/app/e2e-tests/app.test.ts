@@ -1,33 +1,92 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
+import { expect, Page, test } from '@playwright/test';
 
-import { test, expect } from '@playwright/test';
+// The catalog lists components by their titles (catalog/components/).
+const SERVICES = [
+  'API gateway',
+  'Auth service',
+  'User service',
+  'Quiz service',
+  'Safety check service',
+  'Invoice service',
+  'Notification service',
+  'GraphQL service',
+  'Reporting service',
+  'Feedback service',
+  'Observability service',
+];
 
-test('App should render the welcome page', async ({ page }) => {
+async function signInAsGuest(page: Page) {
   await page.goto('/');
 
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
+  await page.getByRole('button', { name: 'Enter' }).click();
 
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
   await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+}
+
+test('a guest sees the eleven TMS services in the catalog', async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+
+  await page.goto('/catalog?filters[kind]=component&filters[user]=all');
+
+  const table = page.getByRole('table');
+  for (const service of SERVICES) {
+    await expect(
+      table.getByRole('link', { name: service, exact: true }),
+    ).toBeVisible();
+  }
+  await expect(
+    page
+      .getByRole('heading', { name: `All Components (${SERVICES.length})` })
+      .first(),
+  ).toBeVisible();
+
+  await page.screenshot({
+    path: testInfo.outputPath('catalog.png'),
+    fullPage: true,
+  });
+});
+
+test("api-gateway's page shows its API and the regions it runs in", async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+
+  await page.goto('/catalog/default/component/api-gateway');
+
+  await expect(
+    page.getByRole('heading', { name: /API gateway/ }).first(),
+  ).toBeVisible();
+
+  // The three regions are the Resources the component depends on.
+  for (const region of ['eu-west-1', 'us-east-1', 'ap-southeast-1']) {
+    await expect(
+      page.getByRole('link', { name: region, exact: true }).first(),
+    ).toBeVisible();
+  }
+  await page.screenshot({
+    path: testInfo.outputPath('api-gateway-overview.png'),
+    fullPage: true,
+  });
+
+  await page
+    .getByRole('navigation', { name: 'Content navigation' })
+    .getByRole('link', { name: 'APIs' })
+    .click();
+  await expect(page).toHaveURL(/\/api-gateway\/apis$/);
+  await expect(
+    page.getByRole('heading', { name: 'Provided APIs' }),
   ).toBeVisible();
   await expect(
-    page.getByRole('link', { name: 'APIs', exact: true }),
+    page.getByRole('link', { name: 'TMS public REST API' }).first(),
   ).toBeVisible();
+  await page.screenshot({
+    path: testInfo.outputPath('api-gateway-apis.png'),
+    fullPage: true,
+  });
 });

@@ -5,6 +5,8 @@
 export const tmsBackendFeatures = [
   import('@backstage/plugin-app-backend'),
   import('@backstage/plugin-proxy-backend'),
+  // The event bus lets catalog and signals events reach every replica.
+  import('@backstage/plugin-events-backend'),
 
   import('@backstage/plugin-auth-backend'),
   import('@backstage/plugin-auth-backend-module-guest-provider'),
