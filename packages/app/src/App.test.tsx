@@ -1,28 +1,35 @@
-import { render, waitFor } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import App from './App';
 
-describe('App', () => {
-  it('should render', async () => {
-    process.env = {
-      NODE_ENV: 'test',
-      APP_CONFIG: [
-        {
-          data: {
-            app: { title: 'Test' },
-            backend: { baseUrl: 'http://localhost:7007' },
-            techdocs: {
-              storageUrl: 'http://localhost:7007/api/techdocs/static/docs',
-            },
+function renderApp(signInProviders: string[]) {
+  process.env = {
+    NODE_ENV: 'test',
+    APP_CONFIG: [
+      {
+        data: {
+          app: {
+            title: 'TMS Portal',
+            signIn: { providers: signInProviders },
           },
-          context: 'test',
+          backend: { baseUrl: 'http://localhost:7007' },
         },
-      ] as any,
-    };
+        context: 'test',
+      },
+    ] as any,
+  };
 
-    const rendered = render(App.createRoot());
+  return render(App.createRoot());
+}
 
-    await waitFor(() => {
-      expect(rendered.baseElement).toBeInTheDocument();
-    });
+describe('App', () => {
+  // The app reads its config once per module load, so the other sign-in
+  // settings are covered by TmsSignInPage's own tests.
+  it('starts on the sign-in page with guest sign-in', async () => {
+    renderApp(['guest']);
+
+    expect(
+      await screen.findByRole('button', { name: 'Enter' }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('GitHub')).not.toBeInTheDocument();
   });
 });

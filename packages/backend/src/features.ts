@@ -1,35 +1,58 @@
+import { BackendFeature } from '@backstage/backend-plugin-api';
+import appPlugin from '@backstage/plugin-app-backend';
+import proxyPlugin from '@backstage/plugin-proxy-backend';
+import eventsPlugin from '@backstage/plugin-events-backend';
+import authPlugin from '@backstage/plugin-auth-backend';
+import authGuestProviderModule from '@backstage/plugin-auth-backend-module-guest-provider';
+import authGithubProviderModule from '@backstage/plugin-auth-backend-module-github-provider';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import catalogScaffolderEntityModelModule from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import catalogLogsModule from '@backstage/plugin-catalog-backend-module-logs';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
+import scaffolderNotificationsModule from '@backstage/plugin-scaffolder-backend-module-notifications';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import tmsPermissionPolicy from './permissions';
+import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
+import searchPlugin from '@backstage/plugin-search-backend';
+import searchPgModule from '@backstage/plugin-search-backend-module-pg';
+import searchCatalogModule from '@backstage/plugin-search-backend-module-catalog';
+import notificationsPlugin from '@backstage/plugin-notifications-backend';
+import signalsPlugin from '@backstage/plugin-signals-backend';
+import userSettingsPlugin from '@backstage/plugin-user-settings-backend';
+
 /**
  * The plugins and modules of the TMS Portal backend, in one list so that the
  * backend process and the integration tests start exactly the same set.
  */
-export const tmsBackendFeatures = [
-  import('@backstage/plugin-app-backend'),
-  import('@backstage/plugin-proxy-backend'),
+export const tmsBackendFeatures: BackendFeature[] = [
+  appPlugin,
+  proxyPlugin,
   // The event bus lets catalog and signals events reach every replica.
-  import('@backstage/plugin-events-backend'),
+  eventsPlugin,
 
-  import('@backstage/plugin-auth-backend'),
-  import('@backstage/plugin-auth-backend-module-guest-provider'),
-  import('@backstage/plugin-auth-backend-module-github-provider'),
+  authPlugin,
+  authGuestProviderModule,
+  authGithubProviderModule,
 
-  import('@backstage/plugin-catalog-backend'),
-  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
-  import('@backstage/plugin-catalog-backend-module-logs'),
+  catalogPlugin,
+  catalogScaffolderEntityModelModule,
+  catalogLogsModule,
 
-  import('@backstage/plugin-scaffolder-backend'),
-  import('@backstage/plugin-scaffolder-backend-module-github'),
-  import('@backstage/plugin-scaffolder-backend-module-notifications'),
+  scaffolderPlugin,
+  scaffolderGithubModule,
+  scaffolderNotificationsModule,
 
-  import('@backstage/plugin-permission-backend'),
-  import('./permissions'),
+  permissionPlugin,
+  tmsPermissionPolicy,
 
-  import('@backstage/plugin-kubernetes-backend'),
+  kubernetesPlugin,
 
-  import('@backstage/plugin-search-backend'),
-  import('@backstage/plugin-search-backend-module-pg'),
-  import('@backstage/plugin-search-backend-module-catalog'),
+  searchPlugin,
+  searchPgModule,
+  searchCatalogModule,
 
-  import('@backstage/plugin-notifications-backend'),
-  import('@backstage/plugin-signals-backend'),
-  import('@backstage/plugin-user-settings-backend'),
+  notificationsPlugin,
+  signalsPlugin,
+  userSettingsPlugin,
 ];

@@ -4,6 +4,7 @@ import {
   githubAuthApiRef,
   useApi,
 } from '@backstage/core-plugin-api';
+import { InputError } from '@backstage/errors';
 import { SignInPageProps } from '@backstage/plugin-app-react';
 
 const GITHUB_PROVIDER: SignInProviderConfig = {
@@ -23,9 +24,18 @@ export function TmsSignInPage(props: SignInPageProps) {
     'guest',
   ];
 
-  const providers = names.map(name =>
-    name === 'github' ? GITHUB_PROVIDER : ('guest' as const),
-  );
+  const providers = names.map(name => {
+    if (name === 'github') {
+      return GITHUB_PROVIDER;
+    }
+    if (name === 'guest') {
+      return 'guest' as const;
+    }
+    // The config schema allows only the two; this guards unchecked config.
+    throw new InputError(
+      `app.signIn.providers names unknown sign-in provider '${name}'`,
+    );
+  });
 
   return <SignInPage {...props} providers={providers} />;
 }

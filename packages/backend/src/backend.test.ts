@@ -1,0 +1,445 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { AlphaEntity } from '@backstage/catalog-model/alpha';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { parseAllDocuments } from 'yaml';
+
+/*
+ * These tests start the portal backend as a process of its own, exactly as
+ * `yarn start` does, with the repository's app-config.yaml and a small
+ * override, and talk to it over HTTP with a token from the guest sign-in.
+ */
+
+const REPO_ROOT = resolve(__dirname, '../../..');
+const BACKEND_ROOT = resolve(__dirname, '..');
+const CATALOG_ROOT = resolve(REPO_ROOT, 'catalog/all.yaml');
+const BACKSTAGE_CLI = require.resolve('@backstage/cli/bin/backstage-cli');
+
+const POSTGRES_URL =
+  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+
+// Starting the backend and waiting for the catalog to settle takes a while
+// on a 2-core machine.
+jest.setTimeout(180_000);
+
+/** Every entity the catalog files declare, read straight from the YAML. */
+function declaredEntityRefs(): string[] {
+  const location = parseAllDocuments(
+    readFileSync(CATALOG_ROOT, 'utf8'),
+  )[0].toJSON() as Entity;
+  const targets = (location.spec?.targets ?? []) as string[];
+
+  const refs = [stringifyEntityRef(location)];
+  for (const target of targets) {
+    const file = resolve(dirname(CATALOG_ROOT), target);
+    for (const document of parseAllDocuments(readFileSync(file, 'utf8'))) {
+      refs.push(stringifyEntityRef(document.toJSON() as Entity));
+    }
+  }
+  return refs;
+}
+
+class BackendProcess {
+  private readonly child: ChildProcess;
+  private readonly workDir: string;
+  private output = '';
+  readonly baseUrl: string;
+
+  /**
+   * Starts the backend with the repository's config files for the given
+   * profile, on the given database, and with Kubernetes clusters that cannot
+   * be reached: one refuses connections, one has a name that does not
+   * resolve.
+   */
+  static start(profile: Profile) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const workDir = mkdtempSync(join(tmpdir(), 'tms-backend-test-'));
+    const configFile = join(workDir, 'app-config.test.yaml');
+
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        app: { baseUrl: `http://127.0.0.1:${port}` },
+        backend: {
+          baseUrl: `http://127.0.0.1:${port}`,
+          listen: { port, host: '127.0.0.1' },
+          database: profile.database,
+          auth: {
+            // How automation calls the portal: a static token of its own.
+            externalAccess: [
+              {
+                type: 'static',
+                options: { token: AUTOMATION_TOKEN, subject: 'tms-tests' },
+              },
+            ],
+          },
+        },
+        catalog: {
+          // The production image keeps catalog/ beside the backend; here it
+          // is read from the repository.
+          locations: [{ type: 'file', target: CATALOG_ROOT }],
+        },
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'tms-eu-west-1',
+                  url: 'http://127.0.0.1:1',
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: 'not-a-real-token',
+                  skipMetricsLookup: true,
+                },
+                {
+                  name: 'tms-us-east-1',
+                  url: 'https://k8s.us-east-1.tms.invalid',
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: 'not-a-real-token',
+                  skipMetricsLookup: true,
+                },
+              ],
+            },
+          ],
+        },
+      }),
+    );
+
+    const child = spawn(
+      process.execPath,
+      [
+        BACKSTAGE_CLI,
+        'package',
+        'start',
+        ...profile.configFiles.flatMap(file => [
+          '--config',
+          resolve(REPO_ROOT, file),
+        ]),
+        '--config',
+        configFile,
+      ],
+      {
+        cwd: BACKEND_ROOT,
+        env: { ...process.env, ...profile.env },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    return new BackendProcess(child, workDir, `http://127.0.0.1:${port}`);
+  }
+
+  private constructor(child: ChildProcess, workDir: string, baseUrl: string) {
+    this.child = child;
+    this.workDir = workDir;
+    this.baseUrl = baseUrl;
+    child.stdout?.on('data', chunk => this.record(chunk));
+    child.stderr?.on('data', chunk => this.record(chunk));
+  }
+
+  private record(chunk: Buffer) {
+    // Keep the tail only: enough to explain a failed start.
+    this.output = (this.output + chunk.toString()).slice(-20_000);
+  }
+
+  async waitUntilReady() {
+    const deadline = Date.now() + 150_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) {
+        break;
+      }
+      try {
+        const response = await fetch(
+          `${this.baseUrl}/.backstage/health/v1/readiness`,
+        );
+        if (response.ok) {
+          return;
+        }
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise(r => setTimeout(r, 500));
+    }
+    throw new Error(`The backend did not become ready:\n${this.output}`);
+  }
+
+  async signInAsGuest(): Promise<string> {
+    const response = await fetch(`${this.baseUrl}/api/auth/guest/refresh`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    return body.backstageIdentity.token;
+  }
+
+  async stop() {
+    if (this.child.exitCode === null && this.child.pid) {
+      const exited = new Promise(r => this.child.once('exit', r));
+      // The CLI starts the backend as a child of its own: stop them both.
+      process.kill(-this.child.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise(r => setTimeout(r, 10_000))]);
+      if (this.child.exitCode === null) {
+        process.kill(-this.child.pid, 'SIGKILL');
+      }
+    }
+    rmSync(this.workDir, { recursive: true, force: true });
+  }
+}
+
+async function waitForEntities(
+  backend: BackendProcess,
+  token: string,
+  refs: string[],
+): Promise<Entity[]> {
+  const deadline = Date.now() + 90_000;
+
+  for (;;) {
+    const response = await fetch(
+      `${backend.baseUrl}/api/catalog/entities/by-refs`,
+      {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${token}`,
+        },
+        body: JSON.stringify({ entityRefs: refs }),
+      },
+    );
+    const body = await response.json();
+    const entities = (body.items ?? []) as Array<Entity | null>;
+    if (entities.length === refs.length && entities.every(Boolean)) {
+      return entities as Entity[];
+    }
+
+    if (Date.now() > deadline) {
+      const missing = refs.filter((_, i) => !entities[i]);
+      throw new Error(`Entities never appeared: ${missing.join(', ')}`);
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+}
+
+async function withPostgres<T>(fn: (admin: Knex) => Promise<T>) {
+  const admin = knexFactory({ client: 'pg', connection: POSTGRES_URL });
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** The plugin names of the databases a PostgreSQL run created. */
+function listDatabases(prefix: string): Promise<string[]> {
+  return withPostgres(async admin => {
+    const { rows } = await admin.raw(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, ?)',
+      [prefix],
+    );
+    return (rows as Array<{ datname: string }>).map(row =>
+      row.datname.slice(prefix.length),
+    );
+  });
+}
+
+/** Removes the per-plugin databases that a PostgreSQL run created. */
+async function dropDatabases(prefix: string) {
+  const plugins = await listDatabases(prefix);
+  await withPostgres(async admin => {
+    for (const plugin of plugins) {
+      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [
+        `${prefix}${plugin}`,
+      ]);
+    }
+  });
+}
+
+type Profile = {
+  configFiles: string[];
+  env: Record<string, string>;
+  database: Record<string, unknown>;
+};
+
+const AUTOMATION_TOKEN = randomBytes(24).toString('base64url');
+
+/** The embedded default: app-config.yaml on SQLite, as `yarn start` runs. */
+function localProfile(): Profile {
+  return {
+    configFiles: ['app-config.yaml'],
+    env: { NODE_ENV: 'development' },
+    database: { client: 'better-sqlite3', connection: ':memory:' },
+  };
+}
+
+/**
+ * Production: app-config.production.yaml on the local PostgreSQL server, its
+ * settings from the environment as in a pod.
+ */
+function productionProfile(): Profile {
+  const url = new URL(POSTGRES_URL ?? 'postgresql://unset');
+  return {
+    configFiles: ['app-config.yaml', 'app-config.production.yaml'],
+    env: {
+      PORTAL_BASE_URL: 'http://127.0.0.1',
+      POSTGRES_HOST: url.hostname,
+      POSTGRES_PORT: url.port || '5432',
+      POSTGRES_USER: decodeURIComponent(url.username),
+      POSTGRES_PASSWORD: decodeURIComponent(url.password),
+      AUTH_GITHUB_CLIENT_ID: 'tms-portal-tests',
+      AUTH_GITHUB_CLIENT_SECRET: 'tms-portal-tests',
+    },
+    database: {
+      // A prefix of its own per run, so that runs never share databases.
+      prefix: `tms_it_${randomBytes(4).toString('hex')}_`,
+    },
+  };
+}
+
+describe('the TMS Portal backend', () => {
+  it('has a PostgreSQL server to run its integration tests on', () => {
+    // ./portal test names the local server; without it the PostgreSQL
+    // cases below fail for want of a connection, and this says why.
+    expect(POSTGRES_URL).toMatch(/^postgres(ql)?:\/\//);
+  });
+
+  describe.each([
+    ['local config on SQLite', localProfile],
+    ['production config on PostgreSQL', productionProfile],
+  ])('with the %s', (name, createProfile) => {
+    const profile = createProfile();
+    const production = name.startsWith('production');
+    let backend: BackendProcess;
+    let token: string;
+    let entities: Entity[];
+    const refs = declaredEntityRefs();
+
+    beforeAll(async () => {
+      backend = BackendProcess.start(profile);
+      await backend.waitUntilReady();
+      token = production ? AUTOMATION_TOKEN : await backend.signInAsGuest();
+      entities = await waitForEntities(backend, token, refs);
+    });
+
+    afterAll(async () => {
+      await backend?.stop();
+      if (production) {
+        await dropDatabases(String(profile.database.prefix));
+      }
+    });
+
+    it(`offers ${production ? 'no' : 'the'} guest sign-in`, async () => {
+      const response = await fetch(
+        `${backend.baseUrl}/api/auth/guest/refresh`,
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+        },
+      );
+
+      expect(response.ok).toBe(!production);
+    });
+
+    it('loads every catalog entity with no processing error', () => {
+      expect(entities.map(stringifyEntityRef)).toEqual(refs);
+      expect(refs.filter(ref => ref.startsWith('component:'))).toHaveLength(11);
+
+      const errors = entities.flatMap(entity =>
+        ((entity as AlphaEntity).status?.items ?? [])
+          .filter(item => item.level === 'error')
+          .map(item => `${stringifyEntityRef(entity)}: ${item.error?.message}`),
+      );
+      expect(errors).toEqual([]);
+    });
+
+    if (production) {
+      it('keeps one PostgreSQL database per plugin', async () => {
+        const names = await listDatabases(String(profile.database.prefix));
+
+        expect(names).toEqual(
+          expect.arrayContaining(['catalog', 'auth', 'scaffolder']),
+        );
+      });
+    }
+
+    it('resolves every relation to an entity in the catalog', () => {
+      const known = new Set(refs);
+
+      const relations = entities.flatMap(entity =>
+        (entity.relations ?? []).map(relation => ({
+          source: stringifyEntityRef(entity),
+          type: relation.type,
+          target: relation.targetRef,
+        })),
+      );
+      const dangling = relations.filter(
+        relation => !known.has(relation.target),
+      );
+
+      expect(relations.length).toBeGreaterThan(100);
+      expect(dangling).toEqual([]);
+    });
+
+    it('shows api-gateway with its API and its three regions', () => {
+      const gateway = entities.find(
+        entity =>
+          stringifyEntityRef(entity) === 'component:default/api-gateway',
+      )!;
+
+      const targets = (type: string) =>
+        (gateway.relations ?? [])
+          .filter(relation => relation.type === type)
+          .map(relation => relation.targetRef)
+          .sort();
+
+      expect(targets('providesApi')).toEqual(['api:default/tms-public-api']);
+      expect(
+        targets('dependsOn').filter(ref => ref.includes('region-')),
+      ).toEqual([
+        'resource:default/region-ap-southeast-1',
+        'resource:default/region-eu-west-1',
+        'resource:default/region-us-east-1',
+      ]);
+      expect(targets('ownedBy')).toEqual(['group:default/platform-team']);
+    });
+
+    it('refuses catalog requests without a token', async () => {
+      const response = await fetch(`${backend.baseUrl}/api/catalog/entities`);
+
+      expect(response.status).toBe(401);
+    });
+
+    it('serves Kubernetes requests while every cluster is unreachable', async () => {
+      const response = await fetch(
+        `${backend.baseUrl}/api/kubernetes/services/api-gateway`,
+        {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            Authorization: `Bearer ${token}`,
+          },
+          body: JSON.stringify({
+            entity: entities.find(
+              entity => entity.metadata.name === 'api-gateway',
+            ),
+          }),
+        },
+      );
+
+      expect(response.status).toBe(200);
+      const body = await response.json();
+      const clusters = body.items.map(
+        (item: { cluster: { name: string }; errors: unknown[] }) => ({
+          cluster: item.cluster.name,
+          failed: item.errors.length > 0,
+        }),
+      );
+      expect(clusters).toEqual([
+        { cluster: 'tms-eu-west-1', failed: true },
+        { cluster: 'tms-us-east-1', failed: true },
+      ]);
+    });
+  });
+});

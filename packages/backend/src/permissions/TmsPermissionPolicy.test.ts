@@ -1,0 +1,172 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  catalogEntityDeletePermission,
+  catalogEntityReadPermission,
+  catalogLocationCreatePermission,
+  catalogLocationDeletePermission,
+} from '@backstage/plugin-catalog-common/alpha';
+import {
+  AuthorizeResult,
+  createPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  taskCreatePermission,
+  templateManagementPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
+import { TmsPermissionPolicy } from './TmsPermissionPolicy';
+
+const PLATFORM_ENGINEER = 'user:default/ingrid.nilsen';
+const QUIZ_ENGINEER = 'user:default/kenji.watanabe';
+
+const memberships: Record<string, string[]> = {
+  [PLATFORM_ENGINEER]: [PLATFORM_ENGINEER, 'group:default/platform-team'],
+  [QUIZ_ENGINEER]: [QUIZ_ENGINEER, 'group:default/learning-team'],
+};
+
+function createPolicy(config: object = {}) {
+  const userInfo = mockServices.userInfo.mock({
+    getUserInfo: async credentials => {
+      const userEntityRef = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return { userEntityRef, ownershipEntityRefs: memberships[userEntityRef] };
+    },
+  });
+
+  return TmsPermissionPolicy.fromConfig(new ConfigReader(config), {
+    userInfo,
+  });
+}
+
+function asUser(userEntityRef: string) {
+  const credentials = mockCredentials.user(userEntityRef);
+  return {
+    credentials,
+    info: {
+      userEntityRef,
+      ownershipEntityRefs: memberships[userEntityRef],
+    },
+  };
+}
+
+describe('TmsPermissionPolicy', () => {
+  it('lets every engineer read', async () => {
+    const policy = createPolicy();
+
+    const decision = await policy.handle(
+      { permission: catalogEntityReadPermission },
+      asUser(QUIZ_ENGINEER),
+    );
+
+    expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets every engineer create services from templates', async () => {
+    const policy = createPolicy();
+
+    const decision = await policy.handle(
+      { permission: taskCreatePermission },
+      asUser(QUIZ_ENGINEER),
+    );
+
+    expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets an engineer unregister only entities their groups own', async () => {
+    const policy = createPolicy();
+
+    const decision = await policy.handle(
+      { permission: catalogEntityDeletePermission },
+      asUser(QUIZ_ENGINEER),
+    );
+
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: {
+          claims: [QUIZ_ENGINEER, 'group:default/learning-team'],
+        },
+      },
+    });
+  });
+
+  it.each([
+    ['register locations', catalogLocationCreatePermission],
+    ['delete locations', catalogLocationDeletePermission],
+    ['manage templates', templateManagementPermission],
+    [
+      'use a permission the policy does not know',
+      createPermission({
+        name: 'tms.unknown.update',
+        attributes: { action: 'update' },
+      }),
+    ],
+  ])(
+    'denies an engineer outside the platform team to %s',
+    async (_, permission) => {
+      const policy = createPolicy();
+
+      const decision = await policy.handle(
+        { permission },
+        asUser(QUIZ_ENGINEER),
+      );
+
+      expect(decision).toEqual({ result: AuthorizeResult.DENY });
+    },
+  );
+
+  it('lets the platform team do everything', async () => {
+    const policy = createPolicy();
+
+    const decisions = await Promise.all(
+      [catalogLocationCreatePermission, templateManagementPermission].map(
+        permission => policy.handle({ permission }, asUser(PLATFORM_ENGINEER)),
+      ),
+    );
+
+    expect(decisions).toEqual([
+      { result: AuthorizeResult.ALLOW },
+      { result: AuthorizeResult.ALLOW },
+    ]);
+  });
+
+  it('takes the admin group from config', async () => {
+    const policy = createPolicy({
+      permission: { tms: { adminGroup: 'learning-team' } },
+    });
+
+    const [quiz, platform] = await Promise.all([
+      policy.handle(
+        { permission: catalogLocationCreatePermission },
+        asUser(QUIZ_ENGINEER),
+      ),
+      policy.handle(
+        { permission: catalogLocationCreatePermission },
+        asUser(PLATFORM_ENGINEER),
+      ),
+    ]);
+
+    expect(quiz).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(platform).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('names a malformed admin group in its error', () => {
+    expect(() =>
+      createPolicy({ permission: { tms: { adminGroup: 'group:' } } }),
+    ).toThrow("permission.tms.adminGroup 'group:' is not an entity reference");
+  });
+
+  it('denies changes when no user is known', async () => {
+    const policy = createPolicy();
+
+    const decision = await policy.handle({
+      permission: catalogLocationCreatePermission,
+    });
+
+    expect(decision).toEqual({ result: AuthorizeResult.DENY });
+  });
+});
