@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+/*
+ * Measures the resident memory of the portal backend, built as for
+ * production, started on the embedded default (app-config.yaml, SQLite) and
+ * left idle, and writes the result to docs/benchmarks.md.
+ *
+ *   node scripts/measure-backend-memory.mjs [--idle-seconds 60]
+ *
+ * The backend bundle is unpacked inside packages/backend/dist so that it
+ * resolves its dependencies from the repository's node_modules, as the
+ * production image resolves them from its own.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeBenchmarkSection } from './lib/benchmarks.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bundleDir = join(root, 'packages/backend/dist/bundle');
+const port = 7027;
+
+const idleIndex = process.argv.indexOf('--idle-seconds');
+const idleSeconds = idleIndex > -1 ? Number(process.argv[idleIndex + 1]) : 60;
+if (!Number.isFinite(idleSeconds) || idleSeconds < 0) {
+  console.error(
+    `--idle-seconds must be a number of seconds, not '${
+      process.argv[idleIndex + 1]
+    }'`,
+  );
+  process.exit(2);
+}
+
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+function residentKiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)[1]);
+}
+
+console.log('Building the backend bundle');
+execFileSync('yarn', ['workspace', 'backend', 'build'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+rmSync(bundleDir, { recursive: true, force: true });
+mkdirSync(bundleDir, { recursive: true });
+execFileSync('tar', [
+  '-xzf',
+  join(root, 'packages/backend/dist/bundle.tar.gz'),
+  '-C',
+  bundleDir,
+]);
+
+console.log('Starting the backend');
+const backend = spawn(
+  process.execPath,
+  [
+    join(bundleDir, 'packages/backend'),
+    '--config',
+    join(root, 'app-config.yaml'),
+  ],
+  {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      APP_CONFIG_backend_listen_port: String(port),
+      APP_CONFIG_backend_baseUrl: `http://127.0.0.1:${port}`,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
+
+try {
+  const startedAt = Date.now();
+  for (;;) {
+    if (backend.exitCode !== null) {
+      throw new Error(`The backend exited with status ${backend.exitCode}`);
+    }
+    try {
+      const response = await fetch(
+        `http://127.0.0.1:${port}/.backstage/health/v1/readiness`,
+      );
+      if (response.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() - startedAt > 120_000) {
+      throw new Error('The backend did not become ready within 120 s');
+    }
+    await sleep(500);
+  }
+  const readyAfter = (Date.now() - startedAt) / 1000;
+  const atReady = residentKiB(backend.pid);
+
+  console.log(
+    `Ready after ${readyAfter.toFixed(1)} s; idling ${idleSeconds} s`,
+  );
+  await sleep(idleSeconds * 1000);
+
+  // Ten samples over ten seconds of continued idling.
+  const samples = [];
+  for (let i = 0; i < 10; i++) {
+    samples.push(residentKiB(backend.pid));
+    await sleep(1000);
+  }
+  samples.sort((a, b) => a - b);
+  const mib = kib => (kib / 1024).toFixed(0);
+  const median = samples[Math.floor(samples.length / 2)];
+
+  const table = [
+    '| measure | value |',
+    '|---|---|',
+    `| time from start to ready | ${readyAfter.toFixed(1)} s |`,
+    `| resident memory at ready | ${mib(atReady)} MiB |`,
+    `| resident memory after ${idleSeconds} s idle (median of 10) | ${mib(
+      median,
+    )} MiB |`,
+    `| resident memory after ${idleSeconds} s idle (max of 10) | ${mib(
+      samples.at(-1),
+    )} MiB |`,
+    '| target | under 600 MB |',
+  ].join('\n');
+
+  writeBenchmarkSection('backend-memory', {
+    title: 'Portal backend memory, idle',
+    command: 'yarn bench:memory',
+    body:
+      `The production bundle of packages/backend on the embedded default ` +
+      `(app-config.yaml, SQLite in memory, the whole catalog loaded), ` +
+      `Node ${process.versions.node}, ${cpus().length} cores, ` +
+      `${(totalmem() / 2 ** 30).toFixed(0)} GiB.\n\n${table}`,
+  });
+  console.log(table);
+} finally {
+  backend.kill('SIGTERM');
+}
