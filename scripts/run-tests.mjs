@@ -39,7 +39,14 @@ const suites = {
       const status = run(
         'yarn',
         ['backstage-cli', 'repo', 'test', '--json', `--outputFile=${file}`],
-        { CI: 'true' },
+        {
+          CI: 'true',
+          // The OpenTelemetry exporters load their transport with a dynamic
+          // import, which jest runs only with Node's VM modules on.
+          NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules']
+            .filter(Boolean)
+            .join(' '),
+        },
       );
 
       const report = readReport(file);

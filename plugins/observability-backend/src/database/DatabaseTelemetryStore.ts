@@ -1,0 +1,224 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { SpanRecord } from '../otlp/readTraceRequest';
+import {
+  StoredSpan,
+  TelemetryStore,
+  TraceQuery,
+  TraceSummary,
+} from './TelemetryStore';
+
+const MIGRATIONS_DIR = resolvePackagePath(
+  '@internal/backstage-plugin-observability-backend',
+  'migrations',
+);
+
+/** Rows per INSERT: well under the bind-variable limits of both engines. */
+const INSERT_CHUNK = 500;
+
+type SpanRow = {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  kind: number;
+  service: string;
+  region: string | null;
+  start_time_unix_nano: string;
+  end_time_unix_nano: string;
+  start_us: number | string;
+  duration_us: number | string;
+  status_code: number;
+  status_message: string | null;
+  attributes: string;
+  resource_attributes: string;
+  scope_name: string;
+  scope_version: string;
+  events: string;
+  links: string;
+  received_at_ms: number | string;
+};
+
+/** One trace's aggregates; counts and sums may come back as strings. */
+type TraceAggregateRow = {
+  trace_id: string;
+  start_us: number | string;
+  end_us: number | string;
+  span_count: number | string;
+  errors: number | string;
+};
+
+/** Nanoseconds as a decimal string to whole microseconds. */
+function toMicros(nanos: string) {
+  return Number(BigInt(nanos) / 1000n);
+}
+
+/**
+ * The telemetry store on the plugin's knex database: SQLite or PostgreSQL.
+ * PostgreSQL returns bigint columns as strings, so every mapper converts
+ * them, and both engines hand back the same JavaScript types.
+ */
+export class DatabaseTelemetryStore implements TelemetryStore {
+  private readonly db: Knex;
+
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseTelemetryStore> {
+    const db = await options.database.getClient();
+
+    if (!options.database.migrations?.skip && !options.skipMigrations) {
+      await db.migrate.latest({ directory: MIGRATIONS_DIR });
+    }
+    return new DatabaseTelemetryStore(db);
+  }
+
+  private constructor(db: Knex) {
+    this.db = db;
+  }
+
+  async insertSpans(spans: SpanRecord[]): Promise<void> {
+    if (spans.length === 0) {
+      return;
+    }
+
+    const receivedAt = Date.now();
+    const rows = spans.map(span => this.toRow(span, receivedAt));
+
+    await this.db.transaction(async tx => {
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        await tx('spans')
+          .insert(rows.slice(i, i + INSERT_CHUNK))
+          .onConflict(['trace_id', 'span_id'])
+          .ignore();
+      }
+    });
+  }
+
+  async getTrace(traceId: string): Promise<StoredSpan[]> {
+    const rows: SpanRow[] = await this.db('spans')
+      .where({ trace_id: traceId.toLowerCase() })
+      .orderBy([{ column: 'start_us' }, { column: 'span_id' }]);
+
+    return rows.map(row => this.fromRow(row));
+  }
+
+  async searchTraces(query: TraceQuery): Promise<TraceSummary[]> {
+    const fromUs = query.fromMs * 1000;
+    const toUs = query.toMs * 1000;
+
+    const matching = this.db('spans')
+      .distinct('trace_id')
+      .where('start_us', '>=', fromUs)
+      .andWhere('start_us', '<', toUs)
+      .modify(q => {
+        if (query.service) {
+          q.andWhere('service', query.service);
+        }
+      });
+
+    const rows = (await this.db('spans')
+      .select('trace_id')
+      .min({ start_us: 'start_us' })
+      .max({ end_us: this.db.raw('start_us + duration_us') })
+      .count({ span_count: '*' })
+      .sum({
+        errors: this.db.raw('CASE WHEN status_code = 2 THEN 1 ELSE 0 END'),
+      })
+      .whereIn('trace_id', matching)
+      .groupBy('trace_id')
+      .orderBy('start_us', 'desc')
+      .limit(query.limit)) as TraceAggregateRow[];
+
+    if (rows.length === 0) {
+      return [];
+    }
+
+    // The root of each trace: its span without a parent, else its earliest.
+    const spans: SpanRow[] = await this.db('spans')
+      .whereIn(
+        'trace_id',
+        rows.map(row => row.trace_id),
+      )
+      .orderBy('start_us');
+    const roots = new Map<string, SpanRow>();
+    for (const span of spans) {
+      const current = roots.get(span.trace_id);
+      if (!current || (current.parent_span_id && !span.parent_span_id)) {
+        roots.set(span.trace_id, span);
+      }
+    }
+
+    return rows.map(row => {
+      const root = roots.get(row.trace_id)!;
+      return {
+        traceId: row.trace_id,
+        rootService: root.service,
+        rootName: root.name,
+        region: root.region ?? undefined,
+        startTimeMs: Number(row.start_us) / 1000,
+        durationMs: (Number(row.end_us) - Number(row.start_us)) / 1000,
+        spanCount: Number(row.span_count),
+        error: Number(row.errors) > 0,
+      };
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.db.raw('SELECT 1');
+  }
+
+  private toRow(span: SpanRecord, receivedAt: number): SpanRow {
+    const startUs = toMicros(span.startTimeUnixNano);
+    const endUs = toMicros(span.endTimeUnixNano);
+
+    return {
+      trace_id: span.traceId,
+      span_id: span.spanId,
+      parent_span_id: span.parentSpanId ?? null,
+      name: span.name,
+      kind: span.kind,
+      service: span.service,
+      region: span.region ?? null,
+      start_time_unix_nano: span.startTimeUnixNano,
+      end_time_unix_nano: span.endTimeUnixNano,
+      start_us: startUs,
+      // A span that ends before it starts is clamped to no duration.
+      duration_us: Math.max(0, endUs - startUs),
+      status_code: span.statusCode,
+      status_message: span.statusMessage ?? null,
+      attributes: JSON.stringify(span.attributes),
+      resource_attributes: JSON.stringify(span.resourceAttributes),
+      scope_name: span.scope.name,
+      scope_version: span.scope.version,
+      events: JSON.stringify(span.events),
+      links: JSON.stringify(span.links),
+      received_at_ms: receivedAt,
+    };
+  }
+
+  private fromRow(row: SpanRow): StoredSpan {
+    return {
+      traceId: row.trace_id,
+      spanId: row.span_id,
+      parentSpanId: row.parent_span_id ?? undefined,
+      name: row.name,
+      kind: row.kind,
+      service: row.service,
+      region: row.region ?? undefined,
+      startTimeUnixNano: row.start_time_unix_nano,
+      endTimeUnixNano: row.end_time_unix_nano,
+      durationMs: Number(row.duration_us) / 1000,
+      statusCode: row.status_code,
+      statusMessage: row.status_message ?? undefined,
+      attributes: JSON.parse(row.attributes),
+      resourceAttributes: JSON.parse(row.resource_attributes),
+      scope: { name: row.scope_name, version: row.scope_version },
+      events: JSON.parse(row.events),
+      links: JSON.parse(row.links),
+    };
+  }
+}
