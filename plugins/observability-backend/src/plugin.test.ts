@@ -8,17 +8,48 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { ExportTraceServiceRequest } from './otlp/protobuf';
+import {
+  ExportLogsServiceRequest,
+  ExportTraceServiceRequest,
+} from './otlp/protobuf';
 import { observabilityPlugin } from './plugin';
 
 // The OTLP examples of the shared corpus: real payloads written by others.
 const CORPUS = resolve(__dirname, '../../../../shared/corpus/otlp/examples');
 const traceExample = readFileSync(resolve(CORPUS, 'trace.json'), 'utf8');
+const logsExample = readFileSync(resolve(CORPUS, 'logs.json'), 'utf8');
 
 const SERVICE = mockCredentials.service.header();
 const USER = mockCredentials.user.header();
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+/** An OTLP/JSON log export of quiz-service with the given bodies. */
+function logExport(
+  records: Array<{ body: string; severityNumber: number; second: number }>,
+) {
+  return {
+    resourceLogs: [
+      {
+        resource: {
+          attributes: [
+            { key: 'service.name', value: { stringValue: 'quiz-service' } },
+            { key: 'cloud.region', value: { stringValue: 'us-east-1' } },
+          ],
+        },
+        scopeLogs: [
+          {
+            logRecords: records.map(record => ({
+              timeUnixNano: `${1764770000 + record.second}000000000`,
+              severityNumber: record.severityNumber,
+              body: { stringValue: record.body },
+            })),
+          },
+        ],
+      },
+    ],
+  };
+}
 
 /** A one-span OTLP/JSON export with the given ids and name. */
 function oneSpan(traceId: string, spanId: string, name = 'GET /health') {
@@ -331,6 +362,143 @@ describe('the observability engine', () => {
         'The body is over 67108864 bytes once decompressed',
       );
     });
+
+    it('stores the corpus log example and serves it back', async () => {
+      const exported = await request(server)
+        .post('/api/observability/v1/logs')
+        .set('Authorization', SERVICE)
+        .set('Content-Type', 'application/json')
+        .send(logsExample);
+
+      expect(exported.status).toBe(200);
+      expect(exported.body).toEqual({});
+
+      const found = await request(server)
+        .get('/api/observability/logs')
+        .query({
+          traceId: '5b8efff798038103d269b633813fc60c',
+          from: '2018-12-13T14:50:00Z',
+          to: '2018-12-13T14:52:00Z',
+        })
+        .set('Authorization', USER);
+
+      expect(found.status).toBe(200);
+      expect(found.body).toEqual({
+        logs: [
+          {
+            timeUnixNano: '1544712660300000000',
+            observedTimeUnixNano: '1544712660300000000',
+            severityNumber: 10,
+            severityText: 'Information',
+            body: 'Example log record',
+            attributes: {
+              'string.attribute': 'some string',
+              'boolean.attribute': true,
+              'int.attribute': 10,
+              'double.attribute': 637.704,
+              'array.attribute': ['many', 'values'],
+              'map.attribute': { 'some.map.key': 'some value' },
+            },
+            resourceAttributes: { 'service.name': 'my.service' },
+            service: 'my.service',
+            traceId: '5b8efff798038103d269b633813fc60c',
+            spanId: 'eee19b7ec3c1b174',
+            scope: { name: 'my.library', version: '1.0.0' },
+          },
+        ],
+      });
+    });
+
+    it('searches log bodies as plain text on every database', async () => {
+      const records = [
+        { body: 'Quiz 42 completed', severityNumber: 9, second: 1 },
+        { body: '100% of answers_right', severityNumber: 13, second: 2 },
+        { body: '1000 of answersXright', severityNumber: 17, second: 3 },
+        { body: "name = 'x' OR 1=1 --", severityNumber: 9, second: 4 },
+      ];
+      const protobuf = ExportLogsServiceRequest.encode(
+        ExportLogsServiceRequest.fromObject(logExport(records)),
+      ).finish();
+      const exported = await request(server)
+        .post('/api/observability/v1/logs')
+        .set('Authorization', SERVICE)
+        .set('Content-Type', 'application/x-protobuf')
+        .send(Buffer.from(protobuf));
+      expect(exported.status).toBe(200);
+
+      const search = async (query: Record<string, string>) => {
+        const response = await request(server)
+          .get('/api/observability/logs')
+          .query({
+            service: 'quiz-service',
+            from: '2025-12-03T13:53:00Z',
+            to: '2025-12-03T13:54:00Z',
+            ...query,
+          })
+          .set('Authorization', USER);
+        expect(response.status).toBe(200);
+        return response.body.logs.map((log: { body: string }) => log.body);
+      };
+
+      // % and _ match themselves, not any text; case does not matter.
+      expect(await search({ query: '100% of ANSWERS_' })).toEqual([
+        '100% of answers_right',
+      ]);
+      expect(await search({ query: "' OR 1=1" })).toEqual([
+        "name = 'x' OR 1=1 --",
+      ]);
+      expect(await search({ severity: 'WARN' })).toEqual([
+        '1000 of answersXright',
+        '100% of answers_right',
+      ]);
+    });
+
+    it('pages through logs, newest first', async () => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+
+      do {
+        const page = await request(server)
+          .get('/api/observability/logs')
+          .query({
+            service: 'quiz-service',
+            from: '2025-12-03T13:53:00Z',
+            to: '2025-12-03T13:54:00Z',
+            limit: '3',
+            ...(cursor && { cursor }),
+          })
+          .set('Authorization', USER);
+        expect(page.status).toBe(200);
+        seen.push(...page.body.logs.map((log: { body: string }) => log.body));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+
+      expect(seen).toEqual([
+        "name = 'x' OR 1=1 --",
+        '1000 of answersXright',
+        '100% of answers_right',
+        'Quiz 42 completed',
+      ]);
+    });
+
+    it.each([
+      [{ severity: 'LOUD' }, /^Invalid severity: /],
+      [{ limit: '0' }, /^Invalid limit: /],
+      [{ cursor: 'bm9wZQ' }, /^Invalid cursor 'bm9wZQ'/],
+      [{ from: 'yesterday' }, /^Invalid from: /],
+      [{ color: 'red' }, /^Invalid query: /],
+    ])(
+      'names a bad log search parameter %j in its 400',
+      async (query, message) => {
+        const response = await request(server)
+          .get('/api/observability/logs')
+          .query(query)
+          .set('Authorization', USER);
+
+        expect(response.status).toBe(400);
+        expect(response.body.error.message).toMatch(message);
+      },
+    );
 
     it('takes exports only from services', async () => {
       const exported = await request(server)

@@ -5,7 +5,7 @@ import {
 import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
 import { createRouter } from './router';
 import { OtlpReceiver } from './services/OtlpReceiver';
-import { TraceQueryService } from './services/TraceQueryService';
+import { TelemetryQueryService } from './services/TelemetryQueryService';
 
 /** 64 MiB: the request limit the OTLP specification recommends. */
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -34,13 +34,13 @@ export const observabilityPlugin = createBackendPlugin({
 
         const store = await DatabaseTelemetryStore.create({ database });
         const receiver = OtlpReceiver.create({ store, logger, maxBodyBytes });
-        const traces = TraceQueryService.create({ store });
+        const queries = TelemetryQueryService.create({ store });
 
         httpRouter.use(
           await createRouter({
             httpAuth,
             receiver,
-            traces,
+            queries,
             store,
             maxBodyBytes,
           }),

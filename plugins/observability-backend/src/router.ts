@@ -4,8 +4,15 @@ import express from 'express';
 import Router from 'express-promise-router';
 import getRawBody from 'raw-body';
 import { z } from 'zod';
-import { OtlpReceiver } from './services/OtlpReceiver';
-import { TraceQueryService } from './services/TraceQueryService';
+import {
+  ExportRequest,
+  ExportResponse,
+  OtlpReceiver,
+} from './services/OtlpReceiver';
+import {
+  SEVERITIES,
+  TelemetryQueryService,
+} from './services/TelemetryQueryService';
 import { TelemetryStore } from './database/TelemetryStore';
 
 const ERROR_STATUS: Record<string, number> = {
@@ -26,6 +33,21 @@ const traceIdParam = z.string().regex(/^[0-9a-fA-F]{32}$/, {
   message: 'a trace id is 32 hex digits',
 });
 
+const logSearchQuery = z
+  .object({
+    service: z.string().min(1).max(255).optional(),
+    severity: z
+      .enum(Object.keys(SEVERITIES) as [keyof typeof SEVERITIES])
+      .optional(),
+    query: z.string().min(1).max(500).optional(),
+    traceId: traceIdParam.optional(),
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    cursor: z.string().max(100).optional(),
+  })
+  .strict();
+
 function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string) {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
@@ -39,32 +61,59 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string) {
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   receiver: OtlpReceiver;
-  traces: TraceQueryService;
+  queries: TelemetryQueryService;
   store: TelemetryStore;
   maxBodyBytes: number;
 }): Promise<express.Router> {
-  const { httpAuth, receiver, traces, store, maxBodyBytes } = options;
+  const { httpAuth, receiver, queries, store, maxBodyBytes } = options;
   const router = Router();
 
-  router.post('/v1/traces', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+  // The bytes as sent, in either encoding and still compressed: the
+  // receiver decodes them, so that it can bound decompression too.
+  const exportRoute =
+    (receive: (request: ExportRequest) => Promise<ExportResponse>) =>
+    async (req: express.Request, res: express.Response) => {
+      await httpAuth.credentials(req, { allow: ['service'] });
 
-    // The bytes as sent, in either encoding and still compressed: the
-    // receiver decodes them, so that it can bound decompression too.
-    const body = await getRawBody(req, { limit: maxBodyBytes });
-    const response = await receiver.exportTraces({
-      contentType: req.header('content-type'),
-      contentEncoding: req.header('content-encoding'),
-      body,
+      const response = await receive({
+        contentType: req.header('content-type'),
+        contentEncoding: req.header('content-encoding'),
+        body: await getRawBody(req, { limit: maxBodyBytes }),
+      });
+      res.status(200).type(response.contentType).send(response.body);
+    };
+
+  router.post(
+    '/v1/traces',
+    exportRoute(request => receiver.exportTraces(request)),
+  );
+  router.post(
+    '/v1/logs',
+    exportRoute(request => receiver.exportLogs(request)),
+  );
+
+  router.get('/logs', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parseOrThrow(logSearchQuery, req.query, 'query');
+
+    const page = await queries.searchLogs({
+      service: query.service,
+      severity: query.severity,
+      text: query.query,
+      traceId: query.traceId,
+      fromMs: query.from ? Date.parse(query.from) : undefined,
+      toMs: query.to ? Date.parse(query.to) : undefined,
+      limit: query.limit,
+      cursor: query.cursor,
     });
-    res.status(200).type(response.contentType).send(response.body);
+    res.json(page);
   });
 
   router.get('/traces', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const query = parseOrThrow(traceSearchQuery, req.query, 'query');
 
-    const found = await traces.searchTraces({
+    const found = await queries.searchTraces({
       service: query.service,
       fromMs: query.from ? Date.parse(query.from) : undefined,
       toMs: query.to ? Date.parse(query.to) : undefined,
@@ -77,7 +126,7 @@ export async function createRouter(options: {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const traceId = parseOrThrow(traceIdParam, req.params.traceId, 'traceId');
 
-    res.json(await traces.getTrace(traceId));
+    res.json(await queries.getTrace(traceId));
   });
 
   router.get('/health', async (_req, res) => {

@@ -3,8 +3,11 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { LogRecord } from '../otlp/readLogsRequest';
 import { SpanRecord } from '../otlp/readTraceRequest';
 import {
+  LogPage,
+  LogQuery,
   StoredSpan,
   TelemetryStore,
   TraceQuery,
@@ -41,6 +44,30 @@ type SpanRow = {
   links: string;
   received_at_ms: number | string;
 };
+
+type LogRow = {
+  id: number | string;
+  time_us: number | string;
+  time_unix_nano: string;
+  observed_time_unix_nano: string;
+  severity_number: number;
+  severity_text: string;
+  body: string;
+  attributes: string;
+  resource_attributes: string;
+  service: string;
+  region: string | null;
+  trace_id: string | null;
+  span_id: string | null;
+  event_name: string | null;
+  scope_name: string;
+  scope_version: string;
+};
+
+/** Makes LIKE's wildcards and its escape character match themselves. */
+function escapeLike(text: string) {
+  return text.replace(/[\\%_]/g, match => `\\${match}`);
+}
 
 /** One trace's aggregates; counts and sums may come back as strings. */
 type TraceAggregateRow = {
@@ -167,6 +194,92 @@ export class DatabaseTelemetryStore implements TelemetryStore {
     });
   }
 
+  async insertLogs(records: LogRecord[]): Promise<void> {
+    if (records.length === 0) {
+      return;
+    }
+
+    const receivedAt = Date.now();
+    const rows = records.map(record => ({
+      time_us: toMicros(record.timeUnixNano),
+      time_unix_nano: record.timeUnixNano,
+      observed_time_unix_nano: record.observedTimeUnixNano,
+      severity_number: record.severityNumber,
+      severity_text: record.severityText,
+      body: JSON.stringify(record.body),
+      body_text:
+        typeof record.body === 'string'
+          ? record.body
+          : JSON.stringify(record.body),
+      attributes: JSON.stringify(record.attributes),
+      resource_attributes: JSON.stringify(record.resourceAttributes),
+      service: record.service,
+      region: record.region ?? null,
+      trace_id: record.traceId ?? null,
+      span_id: record.spanId ?? null,
+      event_name: record.eventName ?? null,
+      scope_name: record.scope.name,
+      scope_version: record.scope.version,
+      received_at_ms: receivedAt,
+    }));
+
+    await this.db.transaction(async tx => {
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        await tx('logs').insert(rows.slice(i, i + INSERT_CHUNK));
+      }
+    });
+  }
+
+  async searchLogs(query: LogQuery): Promise<LogPage> {
+    const rows: LogRow[] = await this.db('logs')
+      .where('time_us', '>=', query.fromMs * 1000)
+      .andWhere('time_us', '<', query.toMs * 1000)
+      .modify(q => {
+        if (query.service) {
+          q.andWhere('service', query.service);
+        }
+        if (query.minSeverity) {
+          q.andWhere('severity_number', '>=', query.minSeverity);
+        }
+        if (query.traceId) {
+          q.andWhere('trace_id', query.traceId.toLowerCase());
+        }
+        if (query.text) {
+          // Lower-cased on both sides: LIKE is case-sensitive on
+          // PostgreSQL and not on SQLite, and both must answer alike.
+          q.andWhereRaw('lower(body_text) like ? escape ?', [
+            `%${escapeLike(query.text.toLowerCase())}%`,
+            '\\',
+          ]);
+        }
+        if (query.after) {
+          const { timeUs, id } = query.after;
+          q.andWhere(older =>
+            older
+              .where('time_us', '<', timeUs)
+              .orWhere(same =>
+                same.where('time_us', timeUs).andWhere('id', '<', id),
+              ),
+          );
+        }
+      })
+      .orderBy([
+        { column: 'time_us', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(query.limit + 1);
+
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      logs: page.map(row => this.fromLogRow(row)),
+      next:
+        rows.length > query.limit
+          ? { timeUs: Number(last.time_us), id: Number(last.id) }
+          : undefined,
+    };
+  }
+
   async ping(): Promise<void> {
     await this.db.raw('SELECT 1');
   }
@@ -197,6 +310,24 @@ export class DatabaseTelemetryStore implements TelemetryStore {
       events: JSON.stringify(span.events),
       links: JSON.stringify(span.links),
       received_at_ms: receivedAt,
+    };
+  }
+
+  private fromLogRow(row: LogRow): LogRecord {
+    return {
+      timeUnixNano: row.time_unix_nano,
+      observedTimeUnixNano: row.observed_time_unix_nano,
+      severityNumber: row.severity_number,
+      severityText: row.severity_text,
+      body: JSON.parse(row.body),
+      attributes: JSON.parse(row.attributes),
+      resourceAttributes: JSON.parse(row.resource_attributes),
+      service: row.service,
+      region: row.region ?? undefined,
+      traceId: row.trace_id ?? undefined,
+      spanId: row.span_id ?? undefined,
+      eventName: row.event_name ?? undefined,
+      scope: { name: row.scope_name, version: row.scope_version },
     };
   }
 

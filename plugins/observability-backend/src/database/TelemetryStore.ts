@@ -1,3 +1,4 @@
+import { LogRecord } from '../otlp/readLogsRequest';
 import { SpanRecord } from '../otlp/readTraceRequest';
 
 /** A stored span, with its duration worked out. */
@@ -26,6 +27,32 @@ export interface TraceQuery {
   limit: number;
 }
 
+export interface LogQuery {
+  service?: string;
+  /** Only records at least this severe (an OTLP SeverityNumber). */
+  minSeverity?: number;
+  /** Plain text the body must contain, case-insensitively. */
+  text?: string;
+  traceId?: string;
+  fromMs: number;
+  toMs: number;
+  limit: number;
+  /** Continue after this record of an earlier page. */
+  after?: LogCursor;
+}
+
+/** Where a page of logs ended: newest first, so the next page is older. */
+export interface LogCursor {
+  timeUs: number;
+  id: number;
+}
+
+export interface LogPage {
+  logs: LogRecord[];
+  /** Set when more records match. */
+  next?: LogCursor;
+}
+
 /** Where the observability engine keeps its telemetry. */
 export interface TelemetryStore {
   /**
@@ -39,6 +66,12 @@ export interface TelemetryStore {
 
   /** Traces with a span in the window, newest first. */
   searchTraces(query: TraceQuery): Promise<TraceSummary[]>;
+
+  /** Stores log records in one transaction. */
+  insertLogs(records: LogRecord[]): Promise<void>;
+
+  /** Log records in the window, newest first, a page at a time. */
+  searchLogs(query: LogQuery): Promise<LogPage>;
 
   /** Resolves when the database answers. */
   ping(): Promise<void>;

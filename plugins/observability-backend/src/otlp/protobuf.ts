@@ -1,4 +1,4 @@
-import { Root } from 'protobufjs';
+import { Root, Type } from 'protobufjs';
 
 /*
  * The OTLP trace messages as a protobufjs description, written from the
@@ -137,6 +137,51 @@ const OTLP = {
         code: { type: 'int32', id: 3 },
       },
     },
+    ExportLogsServiceRequest: {
+      fields: {
+        resourceLogs: { rule: 'repeated', type: 'ResourceLogs', id: 1 },
+      },
+    },
+    ExportLogsServiceResponse: {
+      fields: {
+        partialSuccess: { type: 'ExportLogsPartialSuccess', id: 1 },
+      },
+    },
+    ExportLogsPartialSuccess: {
+      fields: {
+        rejectedLogRecords: { type: 'int64', id: 1 },
+        errorMessage: { type: 'string', id: 2 },
+      },
+    },
+    ResourceLogs: {
+      fields: {
+        resource: { type: 'Resource', id: 1 },
+        scopeLogs: { rule: 'repeated', type: 'ScopeLogs', id: 2 },
+        schemaUrl: { type: 'string', id: 3 },
+      },
+    },
+    ScopeLogs: {
+      fields: {
+        scope: { type: 'InstrumentationScope', id: 1 },
+        logRecords: { rule: 'repeated', type: 'LogRecord', id: 2 },
+        schemaUrl: { type: 'string', id: 3 },
+      },
+    },
+    LogRecord: {
+      fields: {
+        timeUnixNano: { type: 'fixed64', id: 1 },
+        observedTimeUnixNano: { type: 'fixed64', id: 11 },
+        severityNumber: { type: 'int32', id: 2 },
+        severityText: { type: 'string', id: 3 },
+        body: { type: 'AnyValue', id: 5 },
+        attributes: { rule: 'repeated', type: 'KeyValue', id: 6 },
+        droppedAttributesCount: { type: 'uint32', id: 7 },
+        flags: { type: 'fixed32', id: 8 },
+        traceId: { type: 'bytes', id: 9 },
+        spanId: { type: 'bytes', id: 10 },
+        eventName: { type: 'string', id: 12 },
+      },
+    },
   },
 };
 
@@ -148,18 +193,24 @@ export const ExportTraceServiceRequest = root.lookupType(
 export const ExportTraceServiceResponse = root.lookupType(
   'ExportTraceServiceResponse',
 );
+export const ExportLogsServiceRequest = root.lookupType(
+  'ExportLogsServiceRequest',
+);
+export const ExportLogsServiceResponse = root.lookupType(
+  'ExportLogsServiceResponse',
+);
 
 /** Fields of type bytes that OTLP/JSON writes as hex rather than base64. */
 const HEX_ID_FIELDS = new Set(['traceId', 'spanId', 'parentSpanId']);
 
 /**
- * Decodes an ExportTraceServiceRequest into the shape OTLP/JSON gives the
- * same request, so that one reader serves both encodings: 64-bit integers
- * as decimal strings, enums as numbers, trace and span ids as hex.
+ * Decodes an OTLP export request into the shape OTLP/JSON gives the same
+ * request, so that one reader serves both encodings: 64-bit integers as
+ * decimal strings, enums as numbers, trace and span ids as hex.
  */
-export function decodeTraceRequest(body: Uint8Array): unknown {
-  const message = ExportTraceServiceRequest.decode(body);
-  const object = ExportTraceServiceRequest.toObject(message, {
+export function decodeExportRequest(type: Type, body: Uint8Array): unknown {
+  const message = type.decode(body);
+  const object = type.toObject(message, {
     longs: String,
     enums: Number,
     bytes: Array,

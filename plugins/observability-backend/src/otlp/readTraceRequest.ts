@@ -1,3 +1,4 @@
+import { forEachExportItem, ItemOrigin, TRACES } from './forEachExportItem';
 import {
   asArray,
   asHexId,
@@ -11,15 +12,13 @@ import {
 } from './values';
 
 /** One span as the engine stores it. */
-export interface SpanRecord {
+export interface SpanRecord extends ItemOrigin {
   traceId: string;
   spanId: string;
   parentSpanId?: string;
   name: string;
   /** OTLP SpanKind: 0 unspecified, 1 internal, 2 server, 3 client, ... */
   kind: number;
-  service: string;
-  region?: string;
   /** Nanoseconds since the epoch, as a decimal string. */
   startTimeUnixNano: string;
   endTimeUnixNano: string;
@@ -27,8 +26,6 @@ export interface SpanRecord {
   statusCode: number;
   statusMessage?: string;
   attributes: Attributes;
-  resourceAttributes: Attributes;
-  scope: { name: string; version: string };
   events: Array<{ timeUnixNano: string; name: string; attributes: Attributes }>;
   links: Array<{ traceId?: string; spanId?: string; attributes: Attributes }>;
 }
@@ -40,92 +37,46 @@ export interface TraceRequest {
   rejection?: string;
 }
 
-/** The service a resource describes; OTLP's own default when it has none. */
-const UNKNOWN_SERVICE = 'unknown_service';
-
 /**
  * Reads an ExportTraceServiceRequest in the OTLP/JSON shape. A malformed
  * field throws an InputError naming it; a span without a trace or span id
  * is rejected on its own and counted, as OTLP's partial success expects.
  */
 export function readTraceRequest(body: unknown): TraceRequest {
-  const root = new OtlpPath();
-  const request = asObject(body, root);
   const result: TraceRequest = { spans: [], rejectedSpans: 0 };
 
-  const resourceSpansPath = root.field('resourceSpans');
-  asArray(request.resourceSpans, resourceSpansPath).forEach((rs, i) => {
-    const rsPath = resourceSpansPath.index(i);
-    const resourceSpans = asObject(rs, rsPath);
-    const resource = asObject(resourceSpans.resource, rsPath.field('resource'));
-    const resourceAttributes = readAttributes(
-      resource.attributes,
-      rsPath.field('resource').field('attributes'),
-    );
-    const service = resourceAttributes['service.name'];
-    const region = resourceAttributes['cloud.region'];
+  forEachExportItem(body, TRACES, (span, path, origin) => {
+    const traceId = asHexId(span.traceId, 16, path.field('traceId'));
+    const spanId = asHexId(span.spanId, 8, path.field('spanId'));
+    if (!traceId || !spanId) {
+      result.rejectedSpans += 1;
+      result.rejection ??= `${path}: a span needs a traceId and a spanId`;
+      return;
+    }
 
-    const scopeSpansPath = rsPath.field('scopeSpans');
-    asArray(resourceSpans.scopeSpans, scopeSpansPath).forEach((ss, j) => {
-      const ssPath = scopeSpansPath.index(j);
-      const scopeSpans = asObject(ss, ssPath);
-      const scope = asObject(scopeSpans.scope, ssPath.field('scope'));
-      const scopeInfo = {
-        name: asString(scope.name, ssPath.field('scope').field('name')),
-        version: asString(
-          scope.version,
-          ssPath.field('scope').field('version'),
-        ),
-      };
-
-      const spansPath = ssPath.field('spans');
-      asArray(scopeSpans.spans, spansPath).forEach((s, k) => {
-        const spanPath = spansPath.index(k);
-        const span = asObject(s, spanPath);
-
-        const traceId = asHexId(span.traceId, 16, spanPath.field('traceId'));
-        const spanId = asHexId(span.spanId, 8, spanPath.field('spanId'));
-        if (!traceId || !spanId) {
-          result.rejectedSpans += 1;
-          result.rejection ??= `${spanPath}: a span needs a traceId and a spanId`;
-          return;
-        }
-
-        const status = asObject(span.status, spanPath.field('status'));
-        result.spans.push({
-          traceId,
-          spanId,
-          parentSpanId: asHexId(
-            span.parentSpanId,
-            8,
-            spanPath.field('parentSpanId'),
-          ),
-          name: asString(span.name, spanPath.field('name')),
-          kind: asInteger(span.kind, spanPath.field('kind')),
-          service: typeof service === 'string' ? service : UNKNOWN_SERVICE,
-          region: typeof region === 'string' ? region : undefined,
-          startTimeUnixNano: asInt64(
-            span.startTimeUnixNano,
-            spanPath.field('startTimeUnixNano'),
-          ),
-          endTimeUnixNano: asInt64(
-            span.endTimeUnixNano,
-            spanPath.field('endTimeUnixNano'),
-          ),
-          statusCode: asInteger(status.code, spanPath.field('status.code')),
-          statusMessage:
-            asString(status.message, spanPath.field('status.message')) ||
-            undefined,
-          attributes: readAttributes(
-            span.attributes,
-            spanPath.field('attributes'),
-          ),
-          resourceAttributes,
-          scope: scopeInfo,
-          events: readEvents(span.events, spanPath.field('events')),
-          links: readLinks(span.links, spanPath.field('links')),
-        });
-      });
+    const status = asObject(span.status, path.field('status'));
+    result.spans.push({
+      ...origin,
+      traceId,
+      spanId,
+      parentSpanId: asHexId(span.parentSpanId, 8, path.field('parentSpanId')),
+      name: asString(span.name, path.field('name')),
+      kind: asInteger(span.kind, path.field('kind')),
+      startTimeUnixNano: asInt64(
+        span.startTimeUnixNano,
+        path.field('startTimeUnixNano'),
+      ),
+      endTimeUnixNano: asInt64(
+        span.endTimeUnixNano,
+        path.field('endTimeUnixNano'),
+      ),
+      statusCode: asInteger(status.code, path.field('status').field('code')),
+      statusMessage:
+        asString(status.message, path.field('status').field('message')) ||
+        undefined,
+      attributes: readAttributes(span.attributes, path.field('attributes')),
+      events: readEvents(span.events, path.field('events')),
+      links: readLinks(span.links, path.field('links')),
     });
   });
 

@@ -1,15 +1,16 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { Type } from 'protobufjs';
 import { TelemetryStore } from '../database/TelemetryStore';
 import {
-  decodeTraceRequest,
+  decodeExportRequest,
+  ExportLogsServiceRequest,
+  ExportLogsServiceResponse,
+  ExportTraceServiceRequest,
   ExportTraceServiceResponse,
 } from '../otlp/protobuf';
-import {
-  decodeOtlpBody,
-  OtlpEncoding,
-  parseOtlpJson,
-} from '../otlp/readOtlpBody';
+import { decodeOtlpBody, parseOtlpJson } from '../otlp/readOtlpBody';
+import { readLogsRequest } from '../otlp/readLogsRequest';
 import { readTraceRequest } from '../otlp/readTraceRequest';
 
 export interface ExportRequest {
@@ -24,15 +25,33 @@ export interface ExportResponse {
   body: Buffer;
 }
 
+/** What the receiver kept of one export. */
+interface Accepted {
+  store(): Promise<void>;
+  rejected: number;
+  rejection?: string;
+}
+
+/** How one OTLP signal is decoded, stored and answered. */
+interface Signal {
+  name: string;
+  requestType: Type;
+  responseType: Type;
+  /** The partial-success field that counts this signal's rejected items. */
+  rejectedField: string;
+  accept(document: unknown): Accepted;
+}
+
 /**
  * Receives OTLP/HTTP exports: decodes them, stores what is valid, and
  * answers with OTLP's partial success when some items were rejected. A
  * request that fails to decode stores nothing.
  */
 export class OtlpReceiver {
-  private readonly store: TelemetryStore;
   private readonly logger: LoggerService;
   private readonly maxBodyBytes: number;
+  private readonly traces: Signal;
+  private readonly logs: Signal;
 
   static create(options: {
     store: TelemetryStore;
@@ -47,44 +66,95 @@ export class OtlpReceiver {
     logger: LoggerService;
     maxBodyBytes: number;
   }) {
-    this.store = options.store;
+    const { store } = options;
     this.logger = options.logger;
     this.maxBodyBytes = options.maxBodyBytes;
+
+    this.traces = {
+      name: 'traces',
+      requestType: ExportTraceServiceRequest,
+      responseType: ExportTraceServiceResponse,
+      rejectedField: 'rejectedSpans',
+      accept(document) {
+        const { spans, rejectedSpans, rejection } = readTraceRequest(document);
+        return {
+          store: () => store.insertSpans(spans),
+          rejected: rejectedSpans,
+          rejection,
+        };
+      },
+    };
+
+    this.logs = {
+      name: 'logs',
+      requestType: ExportLogsServiceRequest,
+      responseType: ExportLogsServiceResponse,
+      rejectedField: 'rejectedLogRecords',
+      accept(document) {
+        const receivedAt = (BigInt(Date.now()) * 1_000_000n).toString();
+        const { logRecords } = readLogsRequest(document, receivedAt);
+        return { store: () => store.insertLogs(logRecords), rejected: 0 };
+      },
+    };
   }
 
-  async exportTraces(request: ExportRequest): Promise<ExportResponse> {
+  exportTraces(request: ExportRequest): Promise<ExportResponse> {
+    return this.export(this.traces, request);
+  }
+
+  exportLogs(request: ExportRequest): Promise<ExportResponse> {
+    return this.export(this.logs, request);
+  }
+
+  private async export(
+    signal: Signal,
+    request: ExportRequest,
+  ): Promise<ExportResponse> {
     const { encoding, bytes } = decodeOtlpBody({
       ...request,
       maxBytes: this.maxBodyBytes,
     });
 
     const document =
-      encoding === 'json' ? parseOtlpJson(bytes) : decodeProtobuf(bytes);
-    const traces = readTraceRequest(document);
+      encoding === 'json'
+        ? parseOtlpJson(bytes)
+        : decodeProtobuf(signal.requestType, bytes);
+    const accepted = signal.accept(document);
 
-    await this.store.insertSpans(traces.spans);
+    await accepted.store();
 
-    if (traces.rejectedSpans > 0) {
-      this.logger.debug('Rejected spans in an export', {
-        rejectedSpans: traces.rejectedSpans,
-        reason: traces.rejection,
+    let response = {};
+    if (accepted.rejected > 0) {
+      this.logger.debug('Rejected items of an export', {
+        signal: signal.name,
+        rejected: accepted.rejected,
+        reason: accepted.rejection,
       });
+      response = {
+        partialSuccess: {
+          [signal.rejectedField]: String(accepted.rejected),
+          errorMessage: accepted.rejection,
+        },
+      };
     }
 
-    const partialSuccess =
-      traces.rejectedSpans > 0
-        ? {
-            rejectedSpans: String(traces.rejectedSpans),
-            errorMessage: traces.rejection,
-          }
-        : undefined;
-    return encodeTraceResponse(encoding, partialSuccess);
+    if (encoding === 'json') {
+      return {
+        contentType: 'application/json',
+        body: Buffer.from(JSON.stringify(response)),
+      };
+    }
+    const message = signal.responseType.fromObject(response);
+    return {
+      contentType: 'application/x-protobuf',
+      body: Buffer.from(signal.responseType.encode(message).finish()),
+    };
   }
 }
 
-function decodeProtobuf(bytes: Buffer) {
+function decodeProtobuf(type: Type, bytes: Buffer) {
   try {
-    return decodeTraceRequest(bytes);
+    return decodeExportRequest(type, bytes);
   } catch (error) {
     // protobufjs names the offset and wire type it could not read.
     throw new InputError(
@@ -92,23 +162,4 @@ function decodeProtobuf(bytes: Buffer) {
       error,
     );
   }
-}
-
-function encodeTraceResponse(
-  encoding: OtlpEncoding,
-  partialSuccess?: { rejectedSpans: string; errorMessage?: string },
-): ExportResponse {
-  const response = partialSuccess ? { partialSuccess } : {};
-
-  if (encoding === 'json') {
-    return {
-      contentType: 'application/json',
-      body: Buffer.from(JSON.stringify(response)),
-    };
-  }
-  const message = ExportTraceServiceResponse.fromObject(response);
-  return {
-    contentType: 'application/x-protobuf',
-    body: Buffer.from(ExportTraceServiceResponse.encode(message).finish()),
-  };
 }
