@@ -7,5 +7,17 @@ export interface Config {
        */
       maxBodyBytes?: number;
     };
+    metrics?: {
+      /**
+       * Routes per service that get series of their own on /metrics; the
+       * rest share the route label `__other__`. Defaults to 200.
+       */
+      maxRoutesPerService?: number;
+    };
+    /**
+     * Paths that answer without a Backstage token: `/health` and
+     * `/metrics` only. Defaults to ['/health'].
+     */
+    unauthenticatedPaths?: Array<'/health' | '/metrics'>;
   };
 }

@@ -4,6 +4,7 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -499,6 +500,28 @@ describe('the observability engine', () => {
         expect(response.body.error.message).toMatch(message);
       },
     );
+
+    it('serves Prometheus metrics that promtool accepts', async () => {
+      const metrics = await request(server)
+        .get('/api/observability/metrics')
+        .set('Authorization', USER);
+
+      expect(metrics.status).toBe(200);
+      expect(metrics.text).toContain(
+        'tms_requests_total{service="quiz-service",route="GET /health",region="eu-west-1"} 3',
+      );
+
+      // Debian's prometheus package, which ./portal test installs.
+      const promtool = spawnSync('promtool', ['check', 'metrics'], {
+        input: metrics.text,
+        encoding: 'utf8',
+      });
+      expect(promtool.error).toBeUndefined();
+      expect({ status: promtool.status, problems: promtool.stdout }).toEqual({
+        status: 0,
+        problems: '',
+      });
+    });
 
     it('takes exports only from services', async () => {
       const exported = await request(server)

@@ -2,17 +2,16 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { readEngineConfig } from './config';
 import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
 import { createRouter } from './router';
+import { EngineMetrics } from './services/EngineMetrics';
 import { OtlpReceiver } from './services/OtlpReceiver';
 import { TelemetryQueryService } from './services/TelemetryQueryService';
 
-/** 64 MiB: the request limit the OTLP specification recommends. */
-const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
-
 /**
- * The TMS observability engine: OTLP/HTTP ingest and the queries of the
- * observability service's API.
+ * The TMS observability engine: OTLP/HTTP ingest, Prometheus metrics and the
+ * queries of the observability service's API.
  *
  * @public
  */
@@ -28,12 +27,16 @@ export const observabilityPlugin = createBackendPlugin({
         logger: coreServices.logger,
       },
       async init({ config, database, httpAuth, httpRouter, logger }) {
-        const maxBodyBytes =
-          config.getOptionalNumber('observability.ingest.maxBodyBytes') ??
-          DEFAULT_MAX_BODY_BYTES;
+        const engineConfig = readEngineConfig(config);
 
+        const metrics = EngineMetrics.create(engineConfig);
         const store = await DatabaseTelemetryStore.create({ database });
-        const receiver = OtlpReceiver.create({ store, logger, maxBodyBytes });
+        const receiver = OtlpReceiver.create({
+          store,
+          metrics,
+          logger,
+          maxBodyBytes: engineConfig.maxBodyBytes,
+        });
         const queries = TelemetryQueryService.create({ store });
 
         httpRouter.use(
@@ -42,10 +45,15 @@ export const observabilityPlugin = createBackendPlugin({
             receiver,
             queries,
             store,
-            maxBodyBytes,
+            metrics,
+            maxBodyBytes: engineConfig.maxBodyBytes,
           }),
         );
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+
+        // Probes and Prometheus scrape without a Backstage token.
+        for (const path of engineConfig.unauthenticatedPaths) {
+          httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });
+        }
       },
     });
   },

@@ -14,6 +14,7 @@ import {
   TelemetryQueryService,
 } from './services/TelemetryQueryService';
 import { TelemetryStore } from './database/TelemetryStore';
+import { EngineMetrics } from './services/EngineMetrics';
 
 const ERROR_STATUS: Record<string, number> = {
   PayloadTooLargeError: 413,
@@ -63,9 +64,10 @@ export async function createRouter(options: {
   receiver: OtlpReceiver;
   queries: TelemetryQueryService;
   store: TelemetryStore;
+  metrics: EngineMetrics;
   maxBodyBytes: number;
 }): Promise<express.Router> {
-  const { httpAuth, receiver, queries, store, maxBodyBytes } = options;
+  const { httpAuth, receiver, queries, store, metrics, maxBodyBytes } = options;
   const router = Router();
 
   // The bytes as sent, in either encoding and still compressed: the
@@ -127,6 +129,15 @@ export async function createRouter(options: {
     const traceId = parseOrThrow(traceIdParam, req.params.traceId, 'traceId');
 
     res.json(await queries.getTrace(traceId));
+  });
+
+  router.get('/metrics', async (req, res) => {
+    await httpAuth.credentials(req, {
+      allow: ['user', 'service', 'none'],
+    });
+
+    const { contentType, body } = await metrics.exposition();
+    res.type(contentType).send(body);
   });
 
   router.get('/health', async (_req, res) => {

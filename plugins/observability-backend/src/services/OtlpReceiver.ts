@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { Type } from 'protobufjs';
 import { TelemetryStore } from '../database/TelemetryStore';
+import { EngineMetrics } from './EngineMetrics';
 import {
   decodeExportRequest,
   ExportLogsServiceRequest,
@@ -55,6 +56,7 @@ export class OtlpReceiver {
 
   static create(options: {
     store: TelemetryStore;
+    metrics: EngineMetrics;
     logger: LoggerService;
     maxBodyBytes: number;
   }) {
@@ -63,10 +65,11 @@ export class OtlpReceiver {
 
   private constructor(options: {
     store: TelemetryStore;
+    metrics: EngineMetrics;
     logger: LoggerService;
     maxBodyBytes: number;
   }) {
-    const { store } = options;
+    const { store, metrics } = options;
     this.logger = options.logger;
     this.maxBodyBytes = options.maxBodyBytes;
 
@@ -78,7 +81,10 @@ export class OtlpReceiver {
       accept(document) {
         const { spans, rejectedSpans, rejection } = readTraceRequest(document);
         return {
-          store: () => store.insertSpans(spans),
+          store: async () => {
+            await store.insertSpans(spans);
+            metrics.recordSpans(spans, rejectedSpans);
+          },
           rejected: rejectedSpans,
           rejection,
         };
@@ -93,7 +99,13 @@ export class OtlpReceiver {
       accept(document) {
         const receivedAt = (BigInt(Date.now()) * 1_000_000n).toString();
         const { logRecords } = readLogsRequest(document, receivedAt);
-        return { store: () => store.insertLogs(logRecords), rejected: 0 };
+        return {
+          store: async () => {
+            await store.insertLogs(logRecords);
+            metrics.recordLogs(logRecords);
+          },
+          rejected: 0,
+        };
       },
     };
   }
