@@ -22,6 +22,9 @@ exports.up = async function up(knex) {
     table.bigInteger('start_us').notNullable();
     table.bigInteger('duration_us').notNullable();
     table.integer('status_code').notNullable();
+    // Worked out at ingest, so that RED queries need no attribute parsing.
+    table.boolean('failed').notNullable();
+    table.boolean('mtls').notNullable();
     table.text('status_message').nullable();
     table.text('attributes').notNullable();
     table.text('resource_attributes').notNullable();
@@ -36,6 +39,7 @@ exports.up = async function up(knex) {
     table.primary(['trace_id', 'span_id']);
     table.index(['service', 'start_us'], 'spans_service_start_idx');
     table.index(['start_us'], 'spans_start_idx');
+    table.index(['trace_id', 'parent_span_id'], 'spans_parent_idx');
   });
 };
 

@@ -52,6 +52,75 @@ function logExport(
   };
 }
 
+/**
+ * Twenty requests from api-gateway to quiz-service in eu-west-1 on
+ * 2025-12-04 from 10:00: nineteen take 100 ms, one 10 s, and one fails
+ * with gRPC UNAVAILABLE inside HTTP 200. The callee sees mutual TLS.
+ */
+function gatewayToQuizExport() {
+  const start = 1764842400n * 1_000_000_000n;
+  const spans = (service: string) =>
+    Array.from({ length: 20 }, (_, i) => {
+      const traceId = (0xabc000 + i).toString(16).padStart(32, '0');
+      const began = start + BigInt(i) * 1_000_000_000n;
+      const quizMs = i === 7 ? 10_000n : 100n;
+      const ids = {
+        root: `a${i.toString(16).padStart(15, '0')}`,
+        client: `b${i.toString(16).padStart(15, '0')}`,
+        server: `c${i.toString(16).padStart(15, '0')}`,
+      };
+      const span = (
+        spanId: string,
+        parentSpanId: string,
+        kind: number,
+        ms: bigint,
+        attributes: object[] = [],
+      ) => ({
+        traceId,
+        spanId,
+        parentSpanId,
+        kind,
+        name: 'GET /api/quizzes/:id',
+        startTimeUnixNano: String(began),
+        endTimeUnixNano: String(began + ms * 1_000_000n),
+        attributes,
+      });
+      if (service === 'api-gateway') {
+        return [
+          span(ids.root, '', 2, quizMs + 5n),
+          span(ids.client, ids.root, 3, quizMs + 2n),
+        ];
+      }
+      return [
+        span(ids.server, ids.client, 2, quizMs, [
+          { key: 'tls.established', value: { boolValue: true } },
+          {
+            key: 'tls.client.subject',
+            value: { stringValue: 'spiffe://tms/ns/tms/sa/api-gateway' },
+          },
+          ...(i === 3
+            ? [
+                { key: 'http.response.status_code', value: { intValue: 200 } },
+                { key: 'rpc.grpc.status_code', value: { intValue: 14 } },
+              ]
+            : []),
+        ]),
+      ];
+    }).flat();
+
+  return {
+    resourceSpans: ['api-gateway', 'quiz-service'].map(service => ({
+      resource: {
+        attributes: [
+          { key: 'service.name', value: { stringValue: service } },
+          { key: 'cloud.region', value: { stringValue: 'eu-west-1' } },
+        ],
+      },
+      scopeSpans: [{ spans: spans(service) }],
+    })),
+  };
+}
+
 /** A one-span OTLP/JSON export with the given ids and name. */
 function oneSpan(traceId: string, spanId: string, name = 'GET /health') {
   return {
@@ -521,6 +590,82 @@ describe('the observability engine', () => {
         status: 0,
         problems: '',
       });
+    });
+
+    it('judges each service and region against the SLA', async () => {
+      const exported = await request(server)
+        .post('/api/observability/v1/traces')
+        .set('Authorization', SERVICE)
+        .send(gatewayToQuizExport());
+      expect(exported.status).toBe(200);
+
+      const overview = await request(server)
+        .get('/api/observability/performance/overview')
+        .query({ from: '2025-12-04T10:00:00Z', to: '2025-12-04T10:01:40Z' })
+        .set('Authorization', USER);
+
+      expect(overview.status).toBe(200);
+      const quiz = overview.body.services.find(
+        (s: { service: string }) => s.service === 'quiz-service',
+      );
+      // Nearest rank: the 19th of 20 sorted durations is p95, the 20th p99.
+      expect(quiz).toEqual({
+        service: 'quiz-service',
+        region: 'eu-west-1',
+        requestRate: 0.2,
+        errorRate: 0.05,
+        availability: 0.95,
+        p50Ms: 100,
+        p95Ms: 100,
+        p99Ms: 10000,
+        sla: { availability: false, p95: true, errorRate: false },
+        health: 'degraded',
+      });
+    });
+
+    it('draws the service graph from span parents', async () => {
+      const graph = await request(server)
+        .get('/api/observability/service-graph')
+        .query({ from: '2025-12-04T10:00:00Z', to: '2025-12-04T10:01:40Z' })
+        .set('Authorization', USER);
+
+      expect(graph.status).toBe(200);
+      expect(graph.body.nodes.map((n: { id: string }) => n.id).sort()).toEqual([
+        'api-gateway@eu-west-1',
+        'quiz-service@eu-west-1',
+      ]);
+      expect(graph.body.edges).toEqual([
+        {
+          source: 'api-gateway@eu-west-1',
+          target: 'quiz-service@eu-west-1',
+          requestRate: 0.2,
+          errorRate: 0.05,
+          p95Ms: 100,
+          mtls: true,
+        },
+      ]);
+    });
+
+    it('leaves out services without requests in the window', async () => {
+      const overview = await request(server)
+        .get('/api/observability/performance/overview')
+        .query({ from: '2020-01-01T00:00:00Z', to: '2020-01-01T01:00:00Z' })
+        .set('Authorization', USER);
+
+      expect(overview.status).toBe(200);
+      expect(overview.body.services).toEqual([]);
+    });
+
+    it('refuses a window that ends before it starts', async () => {
+      const overview = await request(server)
+        .get('/api/observability/performance/overview')
+        .query({ from: '2025-12-04T11:00:00Z', to: '2025-12-04T10:00:00Z' })
+        .set('Authorization', USER);
+
+      expect(overview.status).toBe(400);
+      expect(overview.body.error.message).toBe(
+        'Invalid from: from must be before to',
+      );
     });
 
     it('takes exports only from services', async () => {

@@ -7,6 +7,7 @@ import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
 import { createRouter } from './router';
 import { EngineMetrics } from './services/EngineMetrics';
 import { OtlpReceiver } from './services/OtlpReceiver';
+import { PerformanceService } from './services/PerformanceService';
 import { TelemetryQueryService } from './services/TelemetryQueryService';
 
 /**
@@ -38,12 +39,14 @@ export const observabilityPlugin = createBackendPlugin({
           maxBodyBytes: engineConfig.maxBodyBytes,
         });
         const queries = TelemetryQueryService.create({ store });
+        const performance = PerformanceService.create({ store });
 
         httpRouter.use(
           await createRouter({
             httpAuth,
             receiver,
             queries,
+            performance,
             store,
             metrics,
             maxBodyBytes: engineConfig.maxBodyBytes,

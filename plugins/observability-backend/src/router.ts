@@ -15,6 +15,7 @@ import {
 } from './services/TelemetryQueryService';
 import { TelemetryStore } from './database/TelemetryStore';
 import { EngineMetrics } from './services/EngineMetrics';
+import { PerformanceService } from './services/PerformanceService';
 
 const ERROR_STATUS: Record<string, number> = {
   PayloadTooLargeError: 413,
@@ -33,6 +34,17 @@ const traceSearchQuery = z
 const traceIdParam = z.string().regex(/^[0-9a-fA-F]{32}$/, {
   message: 'a trace id is 32 hex digits',
 });
+
+const windowQuery = z
+  .object({
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+  })
+  .strict()
+  .refine(q => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
+    message: 'from must be before to',
+    path: ['from'],
+  });
 
 const logSearchQuery = z
   .object({
@@ -59,15 +71,31 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string) {
   return parsed.data;
 }
 
+function toWindow(query: { from?: string; to?: string }) {
+  return {
+    fromMs: query.from ? Date.parse(query.from) : undefined,
+    toMs: query.to ? Date.parse(query.to) : undefined,
+  };
+}
+
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   receiver: OtlpReceiver;
   queries: TelemetryQueryService;
+  performance: PerformanceService;
   store: TelemetryStore;
   metrics: EngineMetrics;
   maxBodyBytes: number;
 }): Promise<express.Router> {
-  const { httpAuth, receiver, queries, store, metrics, maxBodyBytes } = options;
+  const {
+    httpAuth,
+    receiver,
+    queries,
+    performance,
+    store,
+    metrics,
+    maxBodyBytes,
+  } = options;
   const router = Router();
 
   // The bytes as sent, in either encoding and still compressed: the
@@ -129,6 +157,20 @@ export async function createRouter(options: {
     const traceId = parseOrThrow(traceIdParam, req.params.traceId, 'traceId');
 
     res.json(await queries.getTrace(traceId));
+  });
+
+  router.get('/performance/overview', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parseOrThrow(windowQuery, req.query, 'query');
+
+    res.json(await performance.overview(toWindow(query)));
+  });
+
+  router.get('/service-graph', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parseOrThrow(windowQuery, req.query, 'query');
+
+    res.json(await performance.serviceGraph(toWindow(query)));
   });
 
   router.get('/metrics', async (req, res) => {

@@ -53,6 +53,35 @@ export interface LogPage {
   next?: LogCursor;
 }
 
+/** Requests of one service in one region, from its server spans. */
+export interface RequestStats {
+  service: string;
+  /** Empty when the spans named no region. */
+  region: string;
+  requests: number;
+  errors: number;
+  /** Nearest-rank percentiles of the request durations. */
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+
+/** Requests from one service and region to another, from span parents. */
+export interface CallStats {
+  caller: { service: string; region: string };
+  callee: { service: string; region: string };
+  requests: number;
+  errors: number;
+  p95Ms: number;
+  /** Requests on which the callee saw mutual TLS. */
+  mtlsRequests: number;
+}
+
+export interface TimeWindow {
+  fromMs: number;
+  toMs: number;
+}
+
 /** Where the observability engine keeps its telemetry. */
 export interface TelemetryStore {
   /**
@@ -72,6 +101,15 @@ export interface TelemetryStore {
 
   /** Log records in the window, newest first, a page at a time. */
   searchLogs(query: LogQuery): Promise<LogPage>;
+
+  /** Request counts and durations per service and region. */
+  requestStats(window: TimeWindow): Promise<RequestStats[]>;
+
+  /**
+   * Calls between services: a server span whose parent span belongs to
+   * another service or region.
+   */
+  callStats(window: TimeWindow): Promise<CallStats[]>;
 
   /** Resolves when the database answers. */
   ping(): Promise<void>;

@@ -1,5 +1,6 @@
 import { SpanRecord } from '../otlp/readTraceRequest';
-import { EngineMetrics, isFailedRequest } from './EngineMetrics';
+import { isFailedRequest } from '../otlp/spanOutcome';
+import { EngineMetrics } from './EngineMetrics';
 
 function serverSpan(overrides: Partial<SpanRecord> = {}): SpanRecord {
   return {

@@ -1,6 +1,7 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import { LogRecord } from '../otlp/readLogsRequest';
 import { SpanRecord } from '../otlp/readTraceRequest';
+import { isFailedRequest, SPAN_KIND_SERVER } from '../otlp/spanOutcome';
 
 const INGESTED_ITEMS = 'tms_observability_ingested_items_total';
 const REJECTED_ITEMS = 'tms_observability_rejected_items_total';
@@ -15,9 +16,6 @@ const DURATION_BUCKETS = [
 
 /** Label value for routes past the series limit of a service. */
 const OTHER_ROUTE = '__other__';
-
-const SPAN_KIND_SERVER = 2;
-const STATUS_CODE_ERROR = 2;
 
 type RequestLabels = { service: string; route: string; region: string };
 
@@ -143,22 +141,4 @@ export class EngineMetrics {
     routes.add(route);
     return route;
   }
-}
-
-/**
- * A request failed when its span says so, when HTTP answered 5xx, or when
- * gRPC answered a non-zero status: a gRPC call fails inside an HTTP 200.
- */
-export function isFailedRequest(span: SpanRecord): boolean {
-  if (span.statusCode === STATUS_CODE_ERROR) {
-    return true;
-  }
-
-  const httpStatus = Number(span.attributes['http.response.status_code']);
-  if (httpStatus >= 500) {
-    return true;
-  }
-
-  const grpcStatus = span.attributes['rpc.grpc.status_code'];
-  return grpcStatus !== undefined && Number(grpcStatus) !== 0;
 }
