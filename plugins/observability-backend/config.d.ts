@@ -14,6 +14,13 @@ export interface Config {
        */
       maxRoutesPerService?: number;
     };
+    retention?: {
+      /**
+       * Days that spans and log records are kept; older ones are deleted
+       * every hour. Defaults to 7.
+       */
+      days?: number;
+    };
     /**
      * Paths that answer without a Backstage token: `/health` and
      * `/metrics` only. Defaults to ['/health'].

@@ -1,10 +1,9 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { AlphaEntity } from '@backstage/catalog-model/alpha';
-import { ChildProcess, spawn } from 'node:child_process';
+import { BackendProcess } from '@internal/backend-test-process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { parseAllDocuments } from 'yaml';
 
@@ -17,7 +16,6 @@ import { parseAllDocuments } from 'yaml';
 const REPO_ROOT = resolve(__dirname, '../../..');
 const BACKEND_ROOT = resolve(__dirname, '..');
 const CATALOG_ROOT = resolve(REPO_ROOT, 'catalog/all.yaml');
-const BACKSTAGE_CLI = require.resolve('@backstage/cli/bin/backstage-cli');
 
 const POSTGRES_URL =
   process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
@@ -84,153 +82,71 @@ function productionProfile(): Profile {
   };
 }
 
-class BackendProcess {
-  private readonly child: ChildProcess;
-  private readonly workDir: string;
-  private output = '';
-  readonly baseUrl: string;
-
-  /**
-   * Starts the backend with the repository's config files for the given
-   * profile, on the given database, and with Kubernetes clusters that cannot
-   * be reached: one refuses connections, one has a name that does not
-   * resolve.
-   */
-  static start(profile: Profile) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const workDir = mkdtempSync(join(tmpdir(), 'tms-backend-test-'));
-    const configFile = join(workDir, 'app-config.test.yaml');
-
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        app: { baseUrl: `http://127.0.0.1:${port}` },
-        backend: {
-          baseUrl: `http://127.0.0.1:${port}`,
-          listen: { port, host: '127.0.0.1' },
-          database: profile.database,
-          auth: {
-            // How automation calls the portal: a static token of its own.
-            externalAccess: [
-              {
-                type: 'static',
-                options: { token: AUTOMATION_TOKEN, subject: 'tms-tests' },
-              },
-            ],
-          },
-        },
-        catalog: {
-          // The production image keeps catalog/ beside the backend; here it
-          // is read from the repository.
-          locations: [{ type: 'file', target: CATALOG_ROOT }],
-        },
-        kubernetes: {
-          clusterLocatorMethods: [
+/**
+ * Starts the portal backend with the repository's config files for the
+ * given profile, and with Kubernetes clusters that cannot be reached: one
+ * refuses connections, one has a name that does not resolve.
+ */
+function startBackend(profile: Profile) {
+  return BackendProcess.start({
+    packageDir: BACKEND_ROOT,
+    configFiles: profile.configFiles.map(file => resolve(REPO_ROOT, file)),
+    env: profile.env,
+    config: {
+      backend: {
+        database: profile.database,
+        auth: {
+          // How automation calls the portal: a static token of its own.
+          externalAccess: [
             {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'tms-eu-west-1',
-                  url: 'http://127.0.0.1:1',
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: 'not-a-real-token',
-                  skipMetricsLookup: true,
-                },
-                {
-                  name: 'tms-us-east-1',
-                  url: 'https://k8s.us-east-1.tms.invalid',
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: 'not-a-real-token',
-                  skipMetricsLookup: true,
-                },
-              ],
+              type: 'static',
+              options: { token: AUTOMATION_TOKEN, subject: 'tms-tests' },
             },
           ],
         },
-      }),
-    );
-
-    const child = spawn(
-      process.execPath,
-      [
-        BACKSTAGE_CLI,
-        'package',
-        'start',
-        ...profile.configFiles.flatMap(file => [
-          '--config',
-          resolve(REPO_ROOT, file),
-        ]),
-        '--config',
-        configFile,
-      ],
-      {
-        cwd: BACKEND_ROOT,
-        env: { ...process.env, ...profile.env },
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
       },
-    );
-    return new BackendProcess(child, workDir, `http://127.0.0.1:${port}`);
-  }
+      catalog: {
+        // The production image keeps catalog/ beside the backend; here it
+        // is read from the repository.
+        locations: [{ type: 'file', target: CATALOG_ROOT }],
+      },
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              {
+                name: 'tms-eu-west-1',
+                url: 'http://127.0.0.1:1',
+                authProvider: 'serviceAccount',
+                serviceAccountToken: 'not-a-real-token',
+                skipMetricsLookup: true,
+              },
+              {
+                name: 'tms-us-east-1',
+                url: 'https://k8s.us-east-1.tms.invalid',
+                authProvider: 'serviceAccount',
+                serviceAccountToken: 'not-a-real-token',
+                skipMetricsLookup: true,
+              },
+            ],
+          },
+        ],
+      },
+    },
+  });
+}
 
-  private constructor(child: ChildProcess, workDir: string, baseUrl: string) {
-    this.child = child;
-    this.workDir = workDir;
-    this.baseUrl = baseUrl;
-    child.stdout?.on('data', chunk => this.record(chunk));
-    child.stderr?.on('data', chunk => this.record(chunk));
+async function signInAsGuest(backend: BackendProcess): Promise<string> {
+  const response = await fetch(`${backend.baseUrl}/api/auth/guest/refresh`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+  });
+  if (!response.ok) {
+    throw new Error(`Guest sign-in failed with status ${response.status}`);
   }
-
-  private record(chunk: Buffer) {
-    // Keep the tail only: enough to explain a failed start.
-    this.output = (this.output + chunk.toString()).slice(-20_000);
-  }
-
-  async waitUntilReady() {
-    const deadline = Date.now() + 150_000;
-    while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) {
-        break;
-      }
-      try {
-        const response = await fetch(
-          `${this.baseUrl}/.backstage/health/v1/readiness`,
-        );
-        if (response.ok) {
-          return;
-        }
-      } catch {
-        // Not listening yet.
-      }
-      await new Promise(r => setTimeout(r, 500));
-    }
-    throw new Error(`The backend did not become ready:\n${this.output}`);
-  }
-
-  async signInAsGuest(): Promise<string> {
-    const response = await fetch(`${this.baseUrl}/api/auth/guest/refresh`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-    });
-    if (!response.ok) {
-      throw new Error(`Guest sign-in failed with status ${response.status}`);
-    }
-    const body = await response.json();
-    return body.backstageIdentity.token;
-  }
-
-  async stop() {
-    if (this.child.exitCode === null && this.child.pid) {
-      const exited = new Promise(r => this.child.once('exit', r));
-      // The CLI starts the backend as a child of its own: stop them both.
-      process.kill(-this.child.pid, 'SIGTERM');
-      await Promise.race([exited, new Promise(r => setTimeout(r, 10_000))]);
-      if (this.child.exitCode === null) {
-        process.kill(-this.child.pid, 'SIGKILL');
-      }
-    }
-    rmSync(this.workDir, { recursive: true, force: true });
-  }
+  const body = await response.json();
+  return body.backstageIdentity.token;
 }
 
 async function waitForEntities(
@@ -329,9 +245,9 @@ describe('the TMS Portal backend', () => {
     const refs = declaredEntityRefs();
 
     beforeAll(async () => {
-      backend = BackendProcess.start(profile);
+      backend = startBackend(profile);
       await backend.waitUntilReady();
-      token = production ? AUTOMATION_TOKEN : await backend.signInAsGuest();
+      token = production ? AUTOMATION_TOKEN : await signInAsGuest(backend);
       entities = await waitForEntities(backend, token, refs);
     });
 

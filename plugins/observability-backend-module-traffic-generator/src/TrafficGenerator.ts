@@ -14,8 +14,13 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BatchLogRecordProcessor,
   LoggerProvider,
+  LogRecordExporter,
 } from '@opentelemetry/sdk-logs';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor,
+  SpanExporter,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { isFailure, planRequest, RequestPlan } from './planRequest';
 import { Conditions, conditionsAt, ScenarioName } from './scenarios';
 import {
@@ -61,6 +66,10 @@ export class TrafficGenerator {
     Omit<TrafficGeneratorOptions, 'cycleMinutes'>
   > & { cycleMinutes?: number };
   private readonly telemetry = new Map<string, ServiceTelemetry>();
+  private readonly exporters: {
+    traces: SpanExporter;
+    logs: LogRecordExporter;
+  };
   private timer?: NodeJS.Timeout;
   private startedAtMs = 0;
   private owed = 0;
@@ -73,6 +82,24 @@ export class TrafficGenerator {
 
   private constructor(options: TrafficGeneratorOptions) {
     this.options = { random: Math.random, ...options };
+
+    // One exporter per signal serves every simulated service: each span
+    // carries its service's resource, and the exporter groups by resource.
+    const { endpoint, encoding, headers } = options;
+    const target = (signal: string) => ({
+      url: `${endpoint}/v1/${signal}`,
+      headers,
+    });
+    this.exporters =
+      encoding === 'json'
+        ? {
+            traces: new JsonTraceExporter(target('traces')),
+            logs: new JsonLogExporter(target('logs')),
+          }
+        : {
+            traces: new ProtobufTraceExporter(target('traces')),
+            logs: new ProtobufLogExporter(target('logs')),
+          };
   }
 
   /** Requests made so far, attack included. */
@@ -90,13 +117,18 @@ export class TrafficGenerator {
     clearInterval(this.timer);
     this.timer = undefined;
 
+    // Flush every service's buffers first; the shared exporters go last.
     await Promise.all(
       [...this.telemetry.values()].flatMap(t => [
-        t.tracerProvider.shutdown(),
-        t.loggerProvider.shutdown(),
+        t.tracerProvider.forceFlush(),
+        t.loggerProvider.forceFlush(),
       ]),
     );
     this.telemetry.clear();
+    await Promise.all([
+      this.exporters.traces.shutdown(),
+      this.exporters.logs.shutdown(),
+    ]);
   }
 
   /** Makes one tick's worth of requests; public for tests and the CLI. */
@@ -116,7 +148,7 @@ export class TrafficGenerator {
     if (conditions.bruteForce) {
       this.attackOwed += (ATTACK_RATE * TICK_MS) / 1000;
       for (; this.attackOwed >= 1; this.attackOwed -= 1) {
-        this.playFailedLogin(nowMs);
+        this.playFailedLogin(nowMs, conditions);
       }
     }
   }
@@ -143,9 +175,15 @@ export class TrafficGenerator {
    * from one of a few addresses, refused by auth-service, which logs it as
    * a failed login the way the real service does.
    */
-  private playFailedLogin(nowMs: number) {
+  private playFailedLogin(nowMs: number, conditions: Conditions) {
     const { random } = this.options;
-    const region = pick(REGIONS, random).id;
+    // The attacker's requests land where the load balancer sends them: in a
+    // region that is up.
+    const up = REGIONS.filter(r => !conditions.regionsDown.includes(r.id));
+    if (up.length === 0) {
+      return;
+    }
+    const region = pick(up, random).id;
     const address = pick(ATTACKER_ADDRESSES, random);
     const user = `user${Math.floor(random() * 50)}@tms.example.com`;
 
@@ -287,16 +325,11 @@ export class TrafficGenerator {
       return existing;
     }
 
-    const { endpoint, encoding, headers } = this.options;
     const resource = resourceFromAttributes({
       'service.name': name,
       'service.namespace': 'tms',
       'cloud.region': region,
       'deployment.environment.name': 'embedded',
-    });
-    const exporterOptions = (signal: string) => ({
-      url: `${endpoint}/v1/${signal}`,
-      headers,
     });
 
     const created: ServiceTelemetry = {
@@ -304,10 +337,7 @@ export class TrafficGenerator {
         resource,
         spanProcessors: [
           new BatchSpanProcessor({
-            exporter:
-              encoding === 'json'
-                ? new JsonTraceExporter(exporterOptions('traces'))
-                : new ProtobufTraceExporter(exporterOptions('traces')),
+            exporter: this.exporters.traces,
             scheduledDelayMillis: 1000,
           }),
         ],
@@ -316,10 +346,7 @@ export class TrafficGenerator {
         resource,
         processors: [
           new BatchLogRecordProcessor({
-            exporter:
-              encoding === 'json'
-                ? new JsonLogExporter(exporterOptions('logs'))
-                : new ProtobufLogExporter(exporterOptions('logs')),
+            exporter: this.exporters.logs,
             scheduledDelayMillis: 1000,
           }),
         ],

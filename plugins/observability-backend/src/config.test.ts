@@ -7,6 +7,7 @@ describe('readEngineConfig', () => {
       maxBodyBytes: 67108864,
       maxRoutesPerService: 200,
       unauthenticatedPaths: ['/health'],
+      retentionDays: 7,
     });
   });
 

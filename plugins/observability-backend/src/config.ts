@@ -6,6 +6,8 @@ const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 const DEFAULT_MAX_ROUTES_PER_SERVICE = 200;
 
+const DEFAULT_RETENTION_DAYS = 7;
+
 /** The only paths that config may open to callers without a token. */
 const OPENABLE_PATHS = ['/health', '/metrics'];
 
@@ -13,6 +15,7 @@ export interface EngineConfig {
   maxBodyBytes: number;
   maxRoutesPerService: number;
   unauthenticatedPaths: string[];
+  retentionDays: number;
 }
 
 /** Reads the `observability` section, with its defaults. */
@@ -38,8 +41,17 @@ export function readEngineConfig(config: Config): EngineConfig {
     );
   }
 
+  const retentionDays =
+    section?.getOptionalNumber('retention.days') ?? DEFAULT_RETENTION_DAYS;
+  if (!(retentionDays > 0)) {
+    throw new InputError(
+      `observability.retention.days must be above 0, not ${retentionDays}`,
+    );
+  }
+
   return {
     maxBodyBytes,
+    retentionDays,
     maxRoutesPerService:
       section?.getOptionalNumber('metrics.maxRoutesPerService') ??
       DEFAULT_MAX_ROUTES_PER_SERVICE,

@@ -8,6 +8,7 @@ import { createRouter } from './router';
 import { EngineMetrics } from './services/EngineMetrics';
 import { OtlpReceiver } from './services/OtlpReceiver';
 import { PerformanceService } from './services/PerformanceService';
+import { RetentionTask } from './services/RetentionTask';
 import { TelemetryQueryService } from './services/TelemetryQueryService';
 
 /**
@@ -26,8 +27,16 @@ export const observabilityPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
       },
-      async init({ config, database, httpAuth, httpRouter, logger }) {
+      async init({
+        config,
+        database,
+        httpAuth,
+        httpRouter,
+        logger,
+        scheduler,
+      }) {
         const engineConfig = readEngineConfig(config);
 
         const metrics = EngineMetrics.create(engineConfig);
@@ -39,6 +48,13 @@ export const observabilityPlugin = createBackendPlugin({
           maxBodyBytes: engineConfig.maxBodyBytes,
         });
         const queries = TelemetryQueryService.create({ store });
+        const retention = RetentionTask.create({
+          store,
+          logger,
+          retentionDays: engineConfig.retentionDays,
+        });
+
+        await retention.schedule(scheduler);
         const performance = PerformanceService.create({ store });
 
         httpRouter.use(

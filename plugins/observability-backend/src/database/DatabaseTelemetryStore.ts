@@ -27,6 +27,9 @@ const MIGRATIONS_DIR = resolvePackagePath(
   'migrations',
 );
 
+/** Rows per retention DELETE. */
+const RETENTION_BATCH = 5000;
+
 /** Rows per INSERT: well under the bind-variable limits of both engines. */
 const INSERT_CHUNK = 500;
 
@@ -400,6 +403,40 @@ export class DatabaseTelemetryStore implements TelemetryStore {
       .from('ranked')
       .groupByRaw(partition)
       .orderByRaw(partition);
+  }
+
+  async deleteOlderThan(
+    cutoffMs: number,
+  ): Promise<{ spans: number; logs: number }> {
+    const cutoffUs = cutoffMs * 1000;
+
+    // Small batches keep each transaction short, so that ingest is never
+    // held up for long behind a large delete.
+    const deleteBatches = async (
+      table: string,
+      column: string,
+      key: string[],
+    ) => {
+      let deleted = 0;
+      for (;;) {
+        const batch = this.db(table)
+          .select(key)
+          .where(column, '<', cutoffUs)
+          .limit(RETENTION_BATCH);
+        const count = await this.db(table)
+          .whereIn(key as any, batch)
+          .delete();
+        deleted += count;
+        if (count < RETENTION_BATCH) {
+          return deleted;
+        }
+      }
+    };
+
+    return {
+      spans: await deleteBatches('spans', 'start_us', ['trace_id', 'span_id']),
+      logs: await deleteBatches('logs', 'time_us', ['id']),
+    };
   }
 
   async ping(): Promise<void> {

@@ -111,6 +111,12 @@ export interface TelemetryStore {
    */
   callStats(window: TimeWindow): Promise<CallStats[]>;
 
+  /**
+   * Deletes spans and log records that started before the cutoff, in
+   * batches, and says how many of each went.
+   */
+  deleteOlderThan(cutoffMs: number): Promise<{ spans: number; logs: number }>;
+
   /** Resolves when the database answers. */
   ping(): Promise<void>;
 }
