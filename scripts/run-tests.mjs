@@ -39,7 +39,14 @@ const suites = {
       const status = run(
         'yarn',
         ['backstage-cli', 'repo', 'test', '--json', `--outputFile=${file}`],
-        { CI: 'true' },
+        {
+          CI: 'true',
+          // Packages that import() ES-module-only libraries (the scaffolder
+          // module's @kubernetes-models schemas) need jest's ESM support.
+          NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules']
+            .filter(Boolean)
+            .join(' '),
+        },
       );
 
       const report = readReport(file);

@@ -1,0 +1,4 @@
+export { createTmsIstioGenerateAction } from './istio/createTmsIstioGenerateAction';
+export { createTmsArgocdGenerateAction } from './argocd/createTmsArgocdGenerateAction';
+export { createTmsManifestsValidateAction } from './manifests/createTmsManifestsValidateAction';
+export { createTmsPublishLocalAction } from './publish/createTmsPublishLocalAction';
