@@ -7,3 +7,11 @@
 
 export { scaffolderModuleTms as default } from './module';
 export * from './actions';
+export { validateManifests } from './lib/validation/validateManifests';
+export type {
+  ManifestFile,
+  ManifestValidationResult,
+  ValidateManifestsOptions,
+} from './lib/validation/validateManifests';
+export { describeFinding } from './lib/validation/types';
+export type { ManifestFinding } from './lib/validation/types';

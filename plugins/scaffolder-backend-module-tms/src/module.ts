@@ -2,9 +2,11 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   createTmsArgocdGenerateAction,
+  createTmsCatalogAllocatePortAction,
   createTmsIstioGenerateAction,
   createTmsManifestsValidateAction,
   createTmsPublishLocalAction,
@@ -23,13 +25,15 @@ export const scaffolderModuleTms = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config }) {
+      async init({ scaffolder, config, catalog }) {
         scaffolder.addActions(
           createTmsIstioGenerateAction(),
           createTmsArgocdGenerateAction(),
           createTmsManifestsValidateAction(),
           createTmsPublishLocalAction({ config }),
+          createTmsCatalogAllocatePortAction({ catalog }),
         );
       },
     });

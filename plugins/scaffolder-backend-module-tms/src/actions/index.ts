@@ -2,3 +2,4 @@ export { createTmsIstioGenerateAction } from './istio/createTmsIstioGenerateActi
 export { createTmsArgocdGenerateAction } from './argocd/createTmsArgocdGenerateAction';
 export { createTmsManifestsValidateAction } from './manifests/createTmsManifestsValidateAction';
 export { createTmsPublishLocalAction } from './publish/createTmsPublishLocalAction';
+export { createTmsCatalogAllocatePortAction } from './catalog/createTmsCatalogAllocatePortAction';

@@ -1,7 +1,7 @@
 /**
  * One problem found in a set of manifests, located down to the field.
  *
- * @internal
+ * @public
  */
 export type ManifestFinding = {
   file: string;
@@ -37,7 +37,11 @@ export function apiGroup(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
-/** Where a finding points, in the words of the error messages. */
+/**
+ * A finding as one line: file, document, object, field, message and code.
+ *
+ * @public
+ */
 export function describeFinding(finding: ManifestFinding): string {
   const object = finding.kind
     ? ` (${finding.kind} ${finding.namespace}/${finding.name})`

@@ -6,11 +6,11 @@ import { apiGroup, locate, ManifestFinding, ManifestResource } from './types';
 /**
  * A manifest file to validate: its path for the messages and its text.
  *
- * @internal
+ * @public
  */
 export type ManifestFile = { path: string; content: string };
 
-/** @internal */
+/** @public */
 export type ValidateManifestsOptions = {
   /** Gateways that exist outside the files, as `namespace/name`. */
   knownGateways?: string[];
@@ -18,7 +18,7 @@ export type ValidateManifestsOptions = {
   rootNamespace?: string;
 };
 
-/** @internal */
+/** @public */
 export type ManifestValidationResult = {
   documents: number;
   findings: ManifestFinding[];
@@ -128,7 +128,7 @@ function checkDuplicates(resources: ManifestResource[]): ManifestFinding[] {
  * its kind's schema, names, duplicates across all files, and the
  * cross-resource checks of Istio's analyzer.
  *
- * @internal
+ * @public
  */
 export async function validateManifests(
   files: ManifestFile[],
