@@ -15,6 +15,8 @@ describe('renderYamlDocuments', () => {
     tilde: '~',
     date: '2024-01-01',
     plain: 'payment-service',
+    goTemplate: '{{.name}}',
+    comment: '# not a comment',
   };
 
   it.each(['1.1', '1.2'] as const)(

@@ -1,4 +1,4 @@
-import { Document, parse, visit } from 'yaml';
+import { Document, isScalar, parseDocument, visit } from 'yaml';
 
 /**
  * Whether a plain (unquoted) scalar with this text would be read back as
@@ -11,13 +11,16 @@ function changesTypeWhenPlain(text: string): boolean {
     return false;
   }
 
-  try {
-    return (['1.1', '1.2'] as const).some(
-      version => typeof parse(text, { version }) !== 'string',
+  // Inspect the parsed node rather than its JavaScript value: converting
+  // text such as `{{.name}}` would warn about a map used as a key.
+  return (['1.1', '1.2'] as const).some(version => {
+    const { contents, errors } = parseDocument(text, { version });
+    return (
+      errors.length > 0 ||
+      !isScalar(contents) ||
+      typeof contents.value !== 'string'
     );
-  } catch {
-    return true;
-  }
+  });
 }
 
 /**
