@@ -1,22 +1,11 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { signInAsGuest } from './signIn';
 
 // The e2e backend runs app-config.yaml, whose local publishing folder is
 // scaffolded/ at the repository root (git-ignored).
 const PUBLISHED = resolve(__dirname, '../../../scaffolded');
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-
-  await page.getByRole('button', { name: 'Enter' }).click();
-
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-}
 
 test('an engineer creates a TMS service from the tms-microservice template', async ({
   page,

@@ -35,3 +35,11 @@ export function parseInput<T extends InputFields>(
   }
   return result.data as ParsedInput<T>;
 }
+
+/** The output field listing workspace files an action wrote or read. */
+export function workspaceFilesField(description: string) {
+  return (zImpl: typeof z) =>
+    zImpl
+      .array(zImpl.string())
+      .describe(`${description}, relative to the workspace`);
+}

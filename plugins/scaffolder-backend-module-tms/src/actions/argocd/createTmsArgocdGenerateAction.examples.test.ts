@@ -1,7 +1,7 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { mockContextFor } from '../../__testUtils__/runAction';
+import { exampleInputs, runAction } from '../../__testUtils__/runAction';
 import { createTmsArgocdGenerateAction } from './createTmsArgocdGenerateAction';
 import { examples } from './createTmsArgocdGenerateAction.examples';
 
@@ -11,29 +11,16 @@ describe('tms:argocd:generate examples', () => {
 
   beforeEach(() => workspace.clear());
 
-  it.each(examples.map(example => [example.description, example]))(
-    '%s',
-    async (_, example) => {
-      const input = parse(example.example).steps[0].input;
-      const ctx = mockContextFor(action, {
-        workspacePath: workspace.path,
-        input,
-      });
+  it.each(exampleInputs(examples))('%s', async (_, input) => {
+    await runAction(action, { workspacePath: workspace.path, input });
 
-      await action.handler(ctx);
-
-      const file = `${input.targetPath ?? 'argocd'}/application-set.yaml`;
-      const applicationSet = parse(
-        readFileSync(workspace.resolve(file), 'utf8'),
-      );
-      expect(applicationSet.spec.template.spec.source.targetRevision).toBe(
-        input.targetRevision ?? 'main',
-      );
-      expect(
-        applicationSet.spec.template.metadata.annotations[
-          'tms.example.com/active-color'
-        ],
-      ).toBe(input.activeColor ?? 'blue');
-    },
-  );
+    const file = `${input.targetPath ?? 'argocd'}/application-set.yaml`;
+    const { spec } = parse(readFileSync(workspace.resolve(file), 'utf8'));
+    expect(spec.template.spec.source.targetRevision).toBe(
+      input.targetRevision ?? 'main',
+    );
+    expect(
+      spec.template.metadata.annotations['tms.example.com/active-color'],
+    ).toBe(input.activeColor ?? 'blue');
+  });
 });

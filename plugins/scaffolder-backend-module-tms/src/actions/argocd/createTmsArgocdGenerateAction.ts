@@ -3,7 +3,7 @@ import { buildArgocdConfig } from '../../lib/argocd/buildArgocdConfig';
 import { DNS_LABEL } from '../../lib/tmsPlatform';
 import { writeManifests } from '../writeManifests';
 import { examples } from './createTmsArgocdGenerateAction.examples';
-import { InputFields, parseInput } from '../parseInput';
+import { InputFields, parseInput, workspaceFilesField } from '../parseInput';
 
 const inputFields = {
   service: z =>
@@ -67,10 +67,7 @@ export function createTmsArgocdGenerateAction() {
     schema: {
       input: inputFields,
       output: {
-        files: z =>
-          z
-            .array(z.string())
-            .describe('Written files, relative to the workspace'),
+        files: workspaceFilesField('Written files'),
         applications: z =>
           z
             .array(z.string())

@@ -1,7 +1,6 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { parse } from 'yaml';
-import { mockContextFor } from '../../__testUtils__/runAction';
+import { exampleInputs, runAction } from '../../__testUtils__/runAction';
 import { createTmsCatalogAllocatePortAction } from './createTmsCatalogAllocatePortAction';
 import { examples } from './createTmsCatalogAllocatePortAction.examples';
 
@@ -20,19 +19,13 @@ describe('tms:catalog:allocate-port examples', () => {
     }),
   });
 
-  it.each(examples.map(example => [example.description, example]))(
-    '%s',
-    async (_, example) => {
-      const input = parse(example.example).steps[0].input;
-      const ctx = mockContextFor(action, {
-        workspacePath: workspace.path,
-        input,
-      });
+  it.each(exampleInputs(examples))('%s', async (_, input) => {
+    const ctx = await runAction(action, {
+      workspacePath: workspace.path,
+      input,
+    });
 
-      await action.handler(ctx);
-
-      // With the eleven TMS ports 8000-8010 taken, 8011 is next.
-      expect(ctx.output).toHaveBeenCalledWith('port', input.port ?? 8011);
-    },
-  );
+    // With the eleven TMS ports 8000-8010 taken, 8011 is next.
+    expect(ctx.output).toHaveBeenCalledWith('port', input.port ?? 8011);
+  });
 });

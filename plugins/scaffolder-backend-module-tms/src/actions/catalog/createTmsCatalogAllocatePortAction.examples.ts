@@ -1,31 +1,19 @@
 import { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import { stringify } from 'yaml';
+import { actionExample } from '../actionExample';
 
 export const examples: TemplateExample[] = [
-  {
+  actionExample({
     description: 'Take the next port no TMS service uses yet',
-    example: stringify({
-      steps: [
-        {
-          id: 'port',
-          action: 'tms:catalog:allocate-port',
-          name: 'Allocate a port',
-          input: {},
-        },
-      ],
-    }),
-  },
-  {
+    action: 'tms:catalog:allocate-port',
+    id: 'port',
+    name: 'Allocate a port',
+    input: {},
+  }),
+  actionExample({
     description: 'Check that the port the engineer asked for is free',
-    example: stringify({
-      steps: [
-        {
-          id: 'port',
-          action: 'tms:catalog:allocate-port',
-          name: 'Allocate a port',
-          input: { port: 8020 },
-        },
-      ],
-    }),
-  },
+    action: 'tms:catalog:allocate-port',
+    id: 'port',
+    name: 'Allocate a port',
+    input: { port: 8020 },
+  }),
 ];

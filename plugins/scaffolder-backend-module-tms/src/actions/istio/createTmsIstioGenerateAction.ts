@@ -7,7 +7,7 @@ import {
 } from '../../lib/tmsPlatform';
 import { writeManifests } from '../writeManifests';
 import { examples } from './createTmsIstioGenerateAction.examples';
-import { InputFields, parseInput } from '../parseInput';
+import { InputFields, parseInput, workspaceFilesField } from '../parseInput';
 
 const DURATION = /^\d+(\.\d+)?(ms|s|m|h)$/;
 
@@ -140,10 +140,7 @@ export function createTmsIstioGenerateAction() {
     schema: {
       input: inputFields,
       output: {
-        files: z =>
-          z
-            .array(z.string())
-            .describe('Written files, relative to the workspace'),
+        files: workspaceFilesField('Written files'),
       },
     },
     async handler(ctx) {

@@ -1,6 +1,5 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { parse } from 'yaml';
-import { mockContextFor } from '../../__testUtils__/runAction';
+import { exampleInputs, runAction } from '../../__testUtils__/runAction';
 import { createTmsIstioGenerateAction } from '../istio/createTmsIstioGenerateAction';
 import { createTmsManifestsValidateAction } from './createTmsManifestsValidateAction';
 import { examples } from './createTmsManifestsValidateAction.examples';
@@ -13,12 +12,10 @@ describe('tms:manifests:validate examples', () => {
   beforeEach(async () => {
     workspace.clear();
     // The examples validate what the earlier steps of a template wrote.
-    await istio.handler(
-      mockContextFor(istio, {
-        workspacePath: workspace.path,
-        input: { service: 'shop', port: 8011, callers: ['api-gateway'] },
-      }),
-    );
+    await runAction(istio, {
+      workspacePath: workspace.path,
+      input: { service: 'shop', port: 8011, callers: ['api-gateway'] },
+    });
     workspace.addContent({
       'k8s/service.yaml': `apiVersion: v1
 kind: Service
@@ -29,21 +26,15 @@ spec: { selector: { app: shop }, ports: [{ port: 8011 }] }
     });
   });
 
-  it.each(examples.map(example => [example.description, example]))(
-    '%s',
-    async (_, example) => {
-      const input = parse(example.example).steps[0].input;
-      const ctx = mockContextFor(action, {
-        workspacePath: workspace.path,
-        input,
-      });
+  it.each(exampleInputs(examples))('%s', async (_, input) => {
+    const ctx = await runAction(action, {
+      workspacePath: workspace.path,
+      input,
+    });
 
-      await action.handler(ctx);
-
-      expect(ctx.output).toHaveBeenCalledWith(
-        'documents',
-        input.paths.length === 2 ? 2 : 5,
-      );
-    },
-  );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'documents',
+      input.paths.length === 2 ? 2 : 5,
+    );
+  });
 });

@@ -1,37 +1,22 @@
 import { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import { stringify } from 'yaml';
+import { actionExample } from '../actionExample';
 
 export const examples: TemplateExample[] = [
-  {
+  actionExample({
     description: 'Validate everything the earlier steps generated',
-    example: stringify({
-      steps: [
-        {
-          id: 'validate',
-          action: 'tms:manifests:validate',
-          name: 'Validate manifests',
-          input: { paths: ['k8s', 'istio', 'argocd'] },
-        },
-      ],
-    }),
-  },
-  {
+    action: 'tms:manifests:validate',
+    id: 'validate',
+    name: 'Validate manifests',
+    input: { paths: ['k8s', 'istio', 'argocd'] },
+  }),
+  actionExample({
     description: 'Validate one file that binds to a gateway of its own',
-    example: stringify({
-      steps: [
-        {
-          id: 'validate',
-          action: 'tms:manifests:validate',
-          name: 'Validate manifests',
-          input: {
-            paths: [
-              'istio/virtual-service.yaml',
-              'istio/destination-rule.yaml',
-            ],
-            knownGateways: ['istio-system/tms-gateway', 'tms/internal-gateway'],
-          },
-        },
-      ],
-    }),
-  },
+    action: 'tms:manifests:validate',
+    id: 'validate',
+    name: 'Validate manifests',
+    input: {
+      paths: ['istio/virtual-service.yaml', 'istio/destination-rule.yaml'],
+      knownGateways: ['istio-system/tms-gateway', 'tms/internal-gateway'],
+    },
+  }),
 ];

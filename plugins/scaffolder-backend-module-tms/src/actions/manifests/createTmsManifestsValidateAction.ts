@@ -5,7 +5,7 @@ import { describeFinding } from '../../lib/validation/types';
 import { validateManifests } from '../../lib/validation/validateManifests';
 import { readManifestFiles } from './readManifestFiles';
 import { examples } from './createTmsManifestsValidateAction.examples';
-import { InputFields, parseInput } from '../parseInput';
+import { InputFields, parseInput, workspaceFilesField } from '../parseInput';
 
 const inputFields = {
   paths: z =>
@@ -48,10 +48,7 @@ export function createTmsManifestsValidateAction() {
     schema: {
       input: inputFields,
       output: {
-        files: z =>
-          z
-            .array(z.string())
-            .describe('Validated files, relative to the workspace'),
+        files: workspaceFilesField('Validated files'),
         documents: z => z.number().describe('Number of documents validated'),
       },
     },

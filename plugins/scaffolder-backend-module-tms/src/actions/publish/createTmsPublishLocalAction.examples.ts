@@ -1,31 +1,19 @@
 import { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import { stringify } from 'yaml';
+import { actionExample } from '../actionExample';
 
 export const examples: TemplateExample[] = [
-  {
+  actionExample({
     description: 'Publish the whole workspace as a local repository',
-    example: stringify({
-      steps: [
-        {
-          id: 'publish',
-          action: 'tms:publish:local',
-          name: 'Publish locally',
-          input: { name: 'payment-service' },
-        },
-      ],
-    }),
-  },
-  {
+    action: 'tms:publish:local',
+    id: 'publish',
+    name: 'Publish locally',
+    input: { name: 'payment-service' },
+  }),
+  actionExample({
     description: 'Publish only the generated service folder',
-    example: stringify({
-      steps: [
-        {
-          id: 'publish',
-          action: 'tms:publish:local',
-          name: 'Publish locally',
-          input: { name: 'ledger-service', sourcePath: 'ledger-service' },
-        },
-      ],
-    }),
-  },
+    action: 'tms:publish:local',
+    id: 'publish',
+    name: 'Publish locally',
+    input: { name: 'ledger-service', sourcePath: 'ledger-service' },
+  }),
 ];

@@ -1,18 +1,13 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { publishLocalInto } from '../../__testUtils__/publishLocal';
 import { mockContextFor } from '../../__testUtils__/runAction';
-import { createTmsPublishLocalAction } from './createTmsPublishLocalAction';
 
 describe('tms:publish:local', () => {
   const workspace = createMockDirectory();
   const published = createMockDirectory();
-  const action = createTmsPublishLocalAction({
-    config: new ConfigReader({
-      tms: { scaffolder: { localPublish: { directory: published.path } } },
-    }),
-  });
+  const action = publishLocalInto(published.path);
 
   beforeEach(() => {
     published.clear();
