@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { analyzeApplicationSets } from './analyzeApplicationSets';
 import { analyzeIstio } from './analyzeIstio';
 import { checkSchema } from './schemaModels';
 import { apiGroup, locate, ManifestFinding, ManifestResource } from './types';
@@ -125,8 +126,9 @@ function checkDuplicates(resources: ManifestResource[]): ManifestFinding[] {
 
 /**
  * Validates Kubernetes, Istio and ArgoCD manifests: each document against
- * its kind's schema, names, duplicates across all files, and the
- * cross-resource checks of Istio's analyzer.
+ * its kind's schema, names, duplicates across all files, the Application
+ * names list-generated ApplicationSets make, and the cross-resource checks
+ * of Istio's analyzer.
  *
  * @public
  */
@@ -142,6 +144,7 @@ export async function validateManifests(
     findings.push(...checkName(resource), ...(await checkSchema(resource)));
   }
   findings.push(...checkDuplicates(resources));
+  findings.push(...analyzeApplicationSets(resources));
   findings.push(
     ...analyzeIstio(resources, {
       knownGateways: options.knownGateways ?? [],
