@@ -41,8 +41,9 @@ const suites = {
         ['backstage-cli', 'repo', 'test', '--json', `--outputFile=${file}`],
         {
           CI: 'true',
-          // The OpenTelemetry exporters load their transport with a dynamic
-          // import, which jest runs only with Node's VM modules on.
+          // jest runs dynamic import() and ES-module-only libraries (the
+          // OpenTelemetry exporters' transport, the scaffolder module's
+          // @kubernetes-models schemas) only with Node's VM modules on.
           NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules']
             .filter(Boolean)
             .join(' '),

@@ -1,4 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { signInAsGuest } from './signIn';
 
 // The catalog lists components by their titles (catalog/components/).
 const SERVICES = [
@@ -14,18 +15,6 @@ const SERVICES = [
   'Feedback service',
   'Observability service',
 ];
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-
-  await page.getByRole('button', { name: 'Enter' }).click();
-
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-}
 
 test('a guest sees the eleven TMS services in the catalog', async ({
   page,

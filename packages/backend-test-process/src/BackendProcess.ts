@@ -31,10 +31,13 @@ export interface BackendProcessOptions {
   /** Config files, absolute, in the order they are loaded. */
   configFiles: string[];
   /**
-   * Config laid over the files last. Gets `backend.baseUrl` and
-   * `backend.listen` for the process's own port added.
+   * Config laid over the files last, or a function of the process's own
+   * folder that returns it. Gets `backend.baseUrl` and `backend.listen` for
+   * the process's own port added.
    */
-  config?: Record<string, unknown>;
+  config?:
+    | Record<string, unknown>
+    | ((workDir: string) => Record<string, unknown>);
   env?: Record<string, string>;
 }
 
@@ -45,7 +48,8 @@ export interface BackendProcessOptions {
  */
 export class BackendProcess {
   private readonly child: ChildProcess;
-  private readonly workDir: string;
+  /** A folder of this process's own, removed when it stops. */
+  readonly workDir: string;
   private output = '';
   readonly baseUrl: string;
 
@@ -55,12 +59,16 @@ export class BackendProcess {
     const workDir = mkdtempSync(join(tmpdir(), 'tms-backend-test-'));
     const overrideFile = join(workDir, 'app-config.test.yaml');
 
-    const config = options.config ?? {};
+    const config =
+      typeof options.config === 'function'
+        ? options.config(workDir)
+        : options.config ?? {};
     const backend = (config.backend ?? {}) as Record<string, unknown>;
     writeFileSync(
       overrideFile,
       JSON.stringify({
         ...config,
+        app: { baseUrl },
         backend: {
           ...backend,
           baseUrl,

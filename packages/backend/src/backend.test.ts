@@ -1,21 +1,27 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { AlphaEntity } from '@backstage/catalog-model/alpha';
-import { BackendProcess } from '@internal/backend-test-process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { parseAllDocuments } from 'yaml';
+import { BackendProcess } from '@internal/backend-test-process';
+import {
+  AUTOMATION_TOKEN,
+  CATALOG_ROOT,
+  localProfile,
+  Profile,
+  signInAsGuest,
+  startPortalBackend,
+  TEMPLATES,
+  waitForEntities,
+} from './__testUtils__/portalBackend';
 
 /*
- * These tests start the portal backend as a process of its own, exactly as
- * `yarn start` does, with the repository's app-config.yaml and a small
- * override, and talk to it over HTTP with a token from the guest sign-in.
+ * These tests start the portal backend as a process of its own (see
+ * startPortalBackend) and talk to it over HTTP with a token from the guest
+ * sign-in.
  */
-
-const REPO_ROOT = resolve(__dirname, '../../..');
-const BACKEND_ROOT = resolve(__dirname, '..');
-const CATALOG_ROOT = resolve(REPO_ROOT, 'catalog/all.yaml');
 
 const POSTGRES_URL =
   process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
@@ -24,7 +30,10 @@ const POSTGRES_URL =
 // on a 2-core machine.
 jest.setTimeout(180_000);
 
-/** Every entity the catalog files declare, read straight from the YAML. */
+/**
+ * Every entity the catalog files and the software templates declare, read
+ * straight from the YAML.
+ */
 function declaredEntityRefs(): string[] {
   const location = parseAllDocuments(
     readFileSync(CATALOG_ROOT, 'utf8'),
@@ -38,24 +47,11 @@ function declaredEntityRefs(): string[] {
       refs.push(stringifyEntityRef(document.toJSON() as Entity));
     }
   }
+  for (const template of TEMPLATES) {
+    const document = parseAllDocuments(readFileSync(template, 'utf8'))[0];
+    refs.push(stringifyEntityRef(document.toJSON() as Entity));
+  }
   return refs;
-}
-
-type Profile = {
-  configFiles: string[];
-  env: Record<string, string>;
-  database: Record<string, unknown>;
-};
-
-const AUTOMATION_TOKEN = randomBytes(24).toString('base64url');
-
-/** The embedded default: app-config.yaml on SQLite, as `yarn start` runs. */
-function localProfile(): Profile {
-  return {
-    configFiles: ['app-config.yaml'],
-    env: { NODE_ENV: 'development' },
-    database: { client: 'better-sqlite3', connection: ':memory:' },
-  };
 }
 
 /**
@@ -80,106 +76,6 @@ function productionProfile(): Profile {
       prefix: `tms_it_${randomBytes(4).toString('hex')}_`,
     },
   };
-}
-
-/**
- * Starts the portal backend with the repository's config files for the
- * given profile, and with Kubernetes clusters that cannot be reached: one
- * refuses connections, one has a name that does not resolve.
- */
-function startBackend(profile: Profile) {
-  return BackendProcess.start({
-    packageDir: BACKEND_ROOT,
-    configFiles: profile.configFiles.map(file => resolve(REPO_ROOT, file)),
-    env: profile.env,
-    config: {
-      backend: {
-        database: profile.database,
-        auth: {
-          // How automation calls the portal: a static token of its own.
-          externalAccess: [
-            {
-              type: 'static',
-              options: { token: AUTOMATION_TOKEN, subject: 'tms-tests' },
-            },
-          ],
-        },
-      },
-      catalog: {
-        // The production image keeps catalog/ beside the backend; here it
-        // is read from the repository.
-        locations: [{ type: 'file', target: CATALOG_ROOT }],
-      },
-      kubernetes: {
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: [
-              {
-                name: 'tms-eu-west-1',
-                url: 'http://127.0.0.1:1',
-                authProvider: 'serviceAccount',
-                serviceAccountToken: 'not-a-real-token',
-                skipMetricsLookup: true,
-              },
-              {
-                name: 'tms-us-east-1',
-                url: 'https://k8s.us-east-1.tms.invalid',
-                authProvider: 'serviceAccount',
-                serviceAccountToken: 'not-a-real-token',
-                skipMetricsLookup: true,
-              },
-            ],
-          },
-        ],
-      },
-    },
-  });
-}
-
-async function signInAsGuest(backend: BackendProcess): Promise<string> {
-  const response = await fetch(`${backend.baseUrl}/api/auth/guest/refresh`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-  });
-  if (!response.ok) {
-    throw new Error(`Guest sign-in failed with status ${response.status}`);
-  }
-  const body = await response.json();
-  return body.backstageIdentity.token;
-}
-
-async function waitForEntities(
-  backend: BackendProcess,
-  token: string,
-  refs: string[],
-): Promise<Entity[]> {
-  const deadline = Date.now() + 90_000;
-
-  for (;;) {
-    const response = await fetch(
-      `${backend.baseUrl}/api/catalog/entities/by-refs`,
-      {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          Authorization: `Bearer ${token}`,
-        },
-        body: JSON.stringify({ entityRefs: refs }),
-      },
-    );
-    const body = await response.json();
-    const entities = (body.items ?? []) as Array<Entity | null>;
-    if (entities.length === refs.length && entities.every(Boolean)) {
-      return entities as Entity[];
-    }
-
-    if (Date.now() > deadline) {
-      const missing = refs.filter((_, i) => !entities[i]);
-      throw new Error(`Entities never appeared: ${missing.join(', ')}`);
-    }
-    await new Promise(r => setTimeout(r, 500));
-  }
 }
 
 async function withPostgres<T>(fn: (admin: Knex) => Promise<T>) {
@@ -245,7 +141,7 @@ describe('the TMS Portal backend', () => {
     const refs = declaredEntityRefs();
 
     beforeAll(async () => {
-      backend = startBackend(profile);
+      backend = startPortalBackend(profile);
       await backend.waitUntilReady();
       token = production ? AUTOMATION_TOKEN : await signInAsGuest(backend);
       entities = await waitForEntities(backend, token, refs);

@@ -11,6 +11,7 @@ import catalogLogsModule from '@backstage/plugin-catalog-backend-module-logs';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import scaffolderNotificationsModule from '@backstage/plugin-scaffolder-backend-module-notifications';
+import scaffolderTmsModule from '@internal/plugin-scaffolder-backend-module-tms';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import tmsPermissionPolicy from './permissions';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
@@ -44,6 +45,7 @@ export const tmsBackendFeatures: BackendFeature[] = [
   scaffolderPlugin,
   scaffolderGithubModule,
   scaffolderNotificationsModule,
+  scaffolderTmsModule,
 
   permissionPlugin,
   tmsPermissionPolicy,

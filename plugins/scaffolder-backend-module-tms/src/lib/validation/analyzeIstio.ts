@@ -1,0 +1,200 @@
+import { apiGroup, locate, ManifestFinding, ManifestResource } from './types';
+
+/**
+ * Where resources outside the analysed files come from.
+ *
+ * @internal
+ */
+export type IstioAnalysisOptions = {
+  /** Gateways that exist in the cluster, as `namespace/name`. */
+  knownGateways: string[];
+  /** Istio's root namespace, whose DestinationRules apply mesh-wide. */
+  rootNamespace: string;
+};
+
+type Reference = {
+  host: string;
+  subset?: string;
+  field: string;
+  /** How Istio's analyzer names the reference in IST0101. */
+  refType: 'host+subset' | 'mirror+subset';
+};
+
+type SubsetSource = {
+  host: string;
+  namespace: string;
+  exportTo: string[];
+  subsets: Set<unknown>;
+};
+
+const IST0101 = 'IST0101';
+
+function isIstioNetworking(resource: ManifestResource, kind: string) {
+  return (
+    apiGroup(resource.apiVersion) === 'networking.istio.io' &&
+    resource.kind === kind
+  );
+}
+
+/**
+ * A short host name means a service in the referring object's namespace;
+ * anything with a dot is taken as written, as Istio does.
+ */
+function fullyQualified(host: string, namespace: string): string {
+  return host.includes('.') ? host : `${host}.${namespace}.svc.cluster.local`;
+}
+
+function subsetSources(resources: ManifestResource[]): SubsetSource[] {
+  return resources
+    .filter(resource => isIstioNetworking(resource, 'DestinationRule'))
+    .map(resource => ({
+      host: fullyQualified(
+        String(resource.object.spec?.host),
+        resource.namespace,
+      ),
+      namespace: resource.namespace,
+      exportTo: resource.object.spec?.exportTo ?? ['*'],
+      subsets: new Set(
+        (resource.object.spec?.subsets ?? []).map(
+          (subset: { name?: string }) => subset.name,
+        ),
+      ),
+    }));
+}
+
+function isVisible(
+  source: SubsetSource,
+  namespace: string,
+  options: IstioAnalysisOptions,
+) {
+  if (
+    source.namespace === namespace ||
+    source.namespace === options.rootNamespace
+  ) {
+    return true;
+  }
+  return source.exportTo.includes('*') || source.exportTo.includes(namespace);
+}
+
+function destinationReferences(spec: Record<string, any>): Reference[] {
+  const references: Reference[] = [];
+
+  for (const protocol of ['http', 'tcp', 'tls']) {
+    (spec[protocol] ?? []).forEach((rule: any, i: number) => {
+      (rule?.route ?? []).forEach((target: any, j: number) => {
+        references.push({
+          ...target?.destination,
+          field: `spec.${protocol}[${i}].route[${j}].destination`,
+          refType: 'host+subset',
+        });
+      });
+      if (rule?.mirror) {
+        references.push({
+          ...rule.mirror,
+          field: `spec.${protocol}[${i}].mirror`,
+          refType: 'mirror+subset',
+        });
+      }
+      (rule?.mirrors ?? []).forEach((mirror: any, j: number) => {
+        references.push({
+          ...mirror?.destination,
+          field: `spec.${protocol}[${i}].mirrors[${j}].destination`,
+          refType: 'mirror+subset',
+        });
+      });
+    });
+  }
+  return references;
+}
+
+function gatewayReferences(spec: Record<string, any>) {
+  const references = (spec.gateways ?? []).map(
+    (gateway: string, i: number) => ({ gateway, field: `spec.gateways[${i}]` }),
+  );
+  (spec.http ?? []).forEach((rule: any, i: number) => {
+    (rule?.match ?? []).forEach((match: any, j: number) => {
+      (match?.gateways ?? []).forEach((gateway: string, k: number) => {
+        references.push({
+          gateway,
+          field: `spec.http[${i}].match[${j}].gateways[${k}]`,
+        });
+      });
+    });
+  });
+  return references as Array<{ gateway: string; field: string }>;
+}
+
+function checkSubsets(
+  virtualService: ManifestResource,
+  sources: SubsetSource[],
+  options: IstioAnalysisOptions,
+): ManifestFinding[] {
+  const { namespace } = virtualService;
+
+  return destinationReferences(virtualService.object.spec ?? {})
+    .filter(reference => reference.host && reference.subset)
+    .filter(reference => {
+      const host = fullyQualified(reference.host, namespace);
+      return !sources.some(
+        source =>
+          source.host === host &&
+          source.subsets.has(reference.subset) &&
+          isVisible(source, namespace, options),
+      );
+    })
+    .map(reference => ({
+      ...locate(virtualService),
+      field: `${reference.field}.subset`,
+      code: IST0101,
+      message: `Referenced ${reference.refType} in destinationrule not found: "${reference.host}+${reference.subset}"`,
+    }));
+}
+
+function checkGateways(
+  virtualService: ManifestResource,
+  gateways: Set<string>,
+): ManifestFinding[] {
+  const { namespace } = virtualService;
+
+  return gatewayReferences(virtualService.object.spec ?? {})
+    .filter(({ gateway }) => gateway !== 'mesh')
+    .filter(({ gateway }) => {
+      const qualified = gateway.includes('/')
+        ? gateway
+        : `${namespace}/${gateway}`;
+      return !gateways.has(qualified);
+    })
+    .map(({ gateway, field }) => ({
+      ...locate(virtualService),
+      field,
+      code: IST0101,
+      message: `Referenced gateway not found: "${gateway}"`,
+    }));
+}
+
+/**
+ * The cross-resource checks `istioctl analyze` makes for VirtualServices:
+ * every subset a route or mirror names is defined by a DestinationRule the
+ * VirtualService can see, and every gateway it binds to exists.
+ *
+ * @internal
+ */
+export function analyzeIstio(
+  resources: ManifestResource[],
+  options: IstioAnalysisOptions,
+): ManifestFinding[] {
+  const sources = subsetSources(resources);
+  const gateways = new Set([
+    ...options.knownGateways,
+    ...resources
+      .filter(resource => isIstioNetworking(resource, 'Gateway'))
+      .map(resource => `${resource.namespace}/${resource.name}`),
+  ]);
+
+  return resources
+    .filter(resource => isIstioNetworking(resource, 'VirtualService'))
+    .flatMap(virtualService => [
+      ...checkSubsets(virtualService, sources, options),
+      ...checkGateways(virtualService, gateways),
+    ]);
+}

@@ -1,0 +1,355 @@
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments, stringify } from 'yaml';
+import {
+  corpusDocuments,
+  corpusFiles,
+  corpusPath,
+} from '../../__testUtils__/corpus';
+import { ManifestFinding } from './types';
+import { ManifestFile, validateManifests } from './validateManifests';
+
+/*
+ * Real Istio and ArgoCD files from the shared corpus; its SOURCES.md and
+ * ISSUE-NOTES.md say what upstream expects of each.
+ */
+
+jest.setTimeout(60_000);
+
+const ISTIO = 'istio-configs';
+
+/** Each document on its own: these corpus files list alternatives. */
+function eachDocument(file: string): ManifestFile[] {
+  return corpusDocuments(file).map(({ index, object }) => ({
+    path: `${file}#${index}`,
+    content: stringify(object),
+  }));
+}
+
+function summarise(findings: ManifestFinding[]) {
+  return findings.map(f => `${f.file} ${f.field}: ${f.message}`);
+}
+
+/** The openAPIV3Schema of a kind in a CRD file of the corpus. */
+function crdSchema(file: string, kind: string) {
+  const crd = corpusDocuments(file).find(
+    ({ object }) => object.spec?.names?.kind === kind,
+  )!.object;
+  return crd.spec.versions[0].schema.openAPIV3Schema;
+}
+
+describe('valid corpus files', () => {
+  it.each(
+    corpusFiles(`${ISTIO}/crd-validation-testdata`, name =>
+      name.endsWith('-valid.yaml'),
+    )
+      .flatMap(file => eachDocument(file.path))
+      .map(file => [file.path, file]),
+  )('%s passes', async (_, file) => {
+    const { documents, findings } = await validateManifests([file]);
+
+    expect(summarise(findings)).toEqual([]);
+    expect(documents).toBe(1);
+  });
+
+  it.each(
+    corpusFiles('argocd-examples', name => name !== 'applicationset.yaml').map(
+      file => [file.path, file],
+    ),
+  )('%s passes', async (_, file) => {
+    const { findings } = await validateManifests([file]);
+
+    expect(summarise(findings)).toEqual([]);
+  });
+
+  it('accepts the null placeholders of applicationset.yaml but not the matrix they leave empty', async () => {
+    const files = corpusFiles(
+      'argocd-examples',
+      name => name === 'applicationset.yaml',
+    );
+    const matrix = crdSchema(
+      'argocd-crds/applicationset-crd.yaml',
+      'ApplicationSet',
+    ).properties.spec.properties.generators.items.properties.matrix;
+
+    const { findings } = await validateManifests(files);
+
+    // The API server drops null fields before it validates, and so does the
+    // validator: `template:` and `awsCodeCommit:` left empty are fine. The
+    // empty `matrix.generators:` is dropped too, yet the CRD requires it, so
+    // the one finding is the CRD's own rule (the corpus note calls the file
+    // valid because it checked null values only).
+    expect(matrix.required).toEqual(['generators']);
+    expect(summarise(findings)).toEqual([
+      'argocd-examples/applicationset.yaml spec.generators[6].matrix.generators: is required',
+    ]);
+  });
+
+  const bookinfo = `${ISTIO}/bookinfo-networking`;
+  const sharedRules = corpusFiles(bookinfo, name =>
+    name.startsWith('destination-rule-all'),
+  );
+
+  it.each(
+    corpusFiles(bookinfo, name => !name.startsWith('destination-rule-all')).map(
+      file => [file.path, file],
+    ),
+  )(
+    '%s passes, with the bookinfo DestinationRules where it has none',
+    async (_, file) => {
+      // A file with DestinationRules of its own replaces the shared ones.
+      const hasOwn = file.content.includes('kind: DestinationRule');
+
+      const { findings } = await validateManifests(
+        hasOwn ? [file] : [...sharedRules, file],
+      );
+
+      expect(summarise(findings)).toEqual([]);
+    },
+  );
+
+  it.each(
+    [
+      ...corpusFiles(`${ISTIO}/validation-dataset`),
+      ...corpusFiles(`${ISTIO}/tests-testdata-config`),
+      ...corpusFiles(`${ISTIO}/authz-builder-testdata`, name =>
+        name.endsWith('-in.yaml'),
+      ),
+    ].map(file => [file.path, file]),
+  )('%s passes the schema check', async (_, file) => {
+    const { findings } = await validateManifests([file]);
+
+    // These upstream inputs are single objects, not whole meshes: a route
+    // may name a subset defined nowhere, which IST0101 rightly reports.
+    const others = findings.filter(f => f.code !== 'IST0101');
+    expect(summarise(others)).toEqual([]);
+  });
+
+  it('finds the subset that rule-fault-injection routes to on a host with no DestinationRule', async () => {
+    const files = corpusFiles(`${ISTIO}/tests-testdata-config`, name =>
+      name.startsWith('rule-fault-injection'),
+    );
+
+    const { findings } = await validateManifests(files);
+
+    expect(summarise(findings)).toEqual([
+      `${ISTIO}/tests-testdata-config/rule-fault-injection.yaml spec.http[0].route[0].destination.subset: Referenced host+subset in destinationrule not found: "c+v2"`,
+    ]);
+  });
+});
+
+/** The messages of every CEL rule in a CRD file of the corpus. */
+function celMessages(crdFile: string): string[] {
+  const messages: string[] = [];
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (!node || typeof node !== 'object') {
+      return;
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'x-kubernetes-validations') {
+        messages.push(
+          ...value.map((rule: { message: string }) => rule.message),
+        );
+      } else {
+        visit(value);
+      }
+    }
+  };
+
+  corpusDocuments(crdFile).forEach(({ object }) => visit(object));
+  return messages;
+}
+
+describe('invalid corpus files', () => {
+  /*
+   * Upstream's `_err` is a substring of the API server's error. The schema
+   * library checks OpenAPI types, bounds, patterns, enums and required
+   * fields. It does not evaluate CEL rules (x-kubernetes-validations) or
+   * list-map key uniqueness, and it ignores fields its Istio 1.29 schemas do
+   * not know; the cases only those reject are listed here.
+   */
+  const CEL_ONLY: Record<string, string[]> = {
+    'reqauth-invalid.yaml': [
+      'multi-refs',
+      'ref-and-selector',
+      'bad-target-namespace',
+      'invalid-jwks',
+      'bad-timeout',
+    ],
+    'serviceentry-invalid.yaml': [
+      'bad-selector-value',
+      'selector-and-endpoints',
+      'bad-host-wildcard',
+      'bad-cidr-resolution',
+      'duplicate-ports-number',
+      'bad-port',
+      'bad-port-target',
+      'none-with-endpoints',
+      'dns-rr-with-multiple-endpoints',
+    ],
+    'telemetry-invalid.yaml': ['bad-tag-upsert', 'bad-tag-remove'],
+  };
+  const LIST_MAP_ONLY = ['duplicate-ports-name'];
+  const NEWER_THAN_LIBRARY = ['invalid-presence-value'];
+
+  const cases = [
+    'destinationrule-invalid.yaml',
+    'reqauth-invalid.yaml',
+    'serviceentry-invalid.yaml',
+    'telemetry-invalid.yaml',
+  ].flatMap(file =>
+    corpusDocuments(`${ISTIO}/crd-validation-testdata/${file}`)
+      // A commented-out `_err` means upstream expects nothing of the case.
+      .filter(({ object }) => typeof object._err === 'string')
+      .map(({ index, object: { _err, ...object } }) => ({
+        title: `${file} #${index} ${object.metadata.name}`,
+        file,
+        name: String(object.metadata.name),
+        expected: String(_err),
+        manifest: { path: file, content: stringify(object) },
+      })),
+  );
+  const isCelOnly = (c: (typeof cases)[number]) =>
+    Boolean(CEL_ONLY[c.file]?.includes(c.name));
+  const structural = cases.filter(
+    c =>
+      !isCelOnly(c) &&
+      !LIST_MAP_ONLY.includes(c.name) &&
+      !NEWER_THAN_LIBRARY.includes(c.name),
+  );
+
+  it('covers every case that has an upstream expectation', () => {
+    expect(cases).toHaveLength(3 + 20 + 12 + 4);
+    expect(structural).toHaveLength(3 + 14 + 2 + 2);
+  });
+
+  it.each(structural.map(c => [c.title, c]))(
+    '%s fails on the field upstream names',
+    async (_, c) => {
+      const { findings } = await validateManifests([c.manifest]);
+
+      // `_err` reads "spec.a.b: Required value" or "b[0] in body should ...":
+      // the part before the colon or " in body" names the field.
+      const field = c.expected.split(/: | in body /)[0];
+      expect(findings.map(f => f.field)).toContainEqual(
+        expect.stringMatching(new RegExp(`${escape(field)}$`)),
+      );
+    },
+  );
+
+  const istioCel = celMessages('istio-crds/crd-all.gen.yaml');
+
+  it.each(cases.filter(isCelOnly).map(c => [c.title, c]))(
+    '%s is rejected only by a CEL rule, left to the API server',
+    async (_, c) => {
+      const { findings } = await validateManifests([c.manifest]);
+
+      expect(istioCel.some(message => message.includes(c.expected))).toBe(true);
+      expect(summarise(findings)).toEqual([]);
+    },
+  );
+
+  it('leaves duplicate-ports-name to the API server list-map key check', async () => {
+    const c = cases.find(({ name }) => name === 'duplicate-ports-name')!;
+    const ports = crdSchema('istio-crds/crd-all.gen.yaml', 'ServiceEntry')
+      .properties.spec.properties.ports;
+
+    const { findings } = await validateManifests([c.manifest]);
+
+    expect(c.expected).toBe('Duplicate value');
+    expect(ports['x-kubernetes-list-type']).toBe('map');
+    expect(summarise(findings)).toEqual([]);
+  });
+
+  it('cannot see jwtRules presence, a field newer than the library schemas', async () => {
+    const c = cases.find(({ name }) => name === 'invalid-presence-value')!;
+    const presence = crdSchema(
+      'istio-crds/crd-all.gen.yaml',
+      'RequestAuthentication',
+    ).properties.spec.properties.jwtRules.items.properties.presence;
+
+    const { findings } = await validateManifests([c.manifest]);
+
+    // The corpus CRD, from a newer Istio, rejects MANDATORY by its enum.
+    expect(presence.enum).not.toContain('MANDATORY');
+    expect(summarise(findings)).toEqual([]);
+  });
+});
+
+/** A literal string as a regular expression. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+describe('Istio analyzer fixtures', () => {
+  const fixtures = `${ISTIO}/analyzer-testdata`;
+
+  it('reports IST0101 for exactly the subsets upstream expects', async () => {
+    const files = corpusFiles(fixtures, name =>
+      name.startsWith('virtualservice_destinationrules'),
+    );
+
+    const { findings } = await validateManifests(files);
+
+    expect(
+      findings.map(({ code, name, field, message }) => ({
+        code,
+        name,
+        field,
+        message,
+      })),
+    ).toEqual([
+      {
+        code: 'IST0101',
+        name: 'reviews-bogussubset',
+        field: 'spec.http[0].route[0].destination.subset',
+        message:
+          'Referenced host+subset in destinationrule not found: "reviews+bogus"',
+      },
+      {
+        code: 'IST0101',
+        name: 'reviews-mirror-bogussubset',
+        field: 'spec.http[0].mirror.subset',
+        message:
+          'Referenced mirror+subset in destinationrule not found: "reviews+bogus"',
+      },
+    ]);
+  });
+
+  it('words IST0101 as the message catalogue does', () => {
+    const catalogue = parseAllDocuments(
+      readFileSync(corpusPath(fixtures, 'messages.yaml'), 'utf8'),
+    )[0].toJSON();
+    const entry = catalogue.messages.find(
+      (m: { code: string }) => m.code === 'IST0101',
+    );
+
+    const rendered = entry.template
+      .replace('%s', 'host+subset in destinationrule')
+      .replace('%q', '"reviews+bogus"');
+
+    expect(rendered).toBe(
+      'Referenced host+subset in destinationrule not found: "reviews+bogus"',
+    );
+  });
+
+  it('rejects the route with no destination in virtualservice_destinationhosts', async () => {
+    const files = corpusFiles(fixtures, name =>
+      name.startsWith('virtualservice_destinationhosts'),
+    );
+
+    const { findings } = await validateManifests(files);
+
+    // Upstream's note: the CRD schema itself rejects this `{}` route.
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        name: 'reviews-bogushost',
+        field: 'spec.http[0].route[0].destination',
+        message: 'is required',
+      }),
+    );
+  });
+});

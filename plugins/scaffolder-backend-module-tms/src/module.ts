@@ -1,0 +1,41 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import {
+  createTmsArgocdGenerateAction,
+  createTmsCatalogAllocatePortAction,
+  createTmsIstioGenerateAction,
+  createTmsManifestsValidateAction,
+  createTmsPublishLocalAction,
+} from './actions';
+
+/**
+ * Adds the `tms:*` actions to the scaffolder.
+ *
+ * @public
+ */
+export const scaffolderModuleTms = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'tms',
+  register(env) {
+    env.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
+      },
+      async init({ scaffolder, config, catalog }) {
+        scaffolder.addActions(
+          createTmsIstioGenerateAction(),
+          createTmsArgocdGenerateAction(),
+          createTmsManifestsValidateAction(),
+          createTmsPublishLocalAction({ config }),
+          createTmsCatalogAllocatePortAction({ catalog }),
+        );
+      },
+    });
+  },
+});
