@@ -6,7 +6,7 @@ import {
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { ScenarioName, SCENARIOS } from './scenarios';
-import { OtlpEncoding, TrafficGenerator } from './TrafficGenerator';
+import type { OtlpEncoding, TrafficGenerator } from './TrafficGenerator';
 
 const DEFAULTS = {
   requestsPerSecond: 20,
@@ -109,8 +109,11 @@ export class TrafficGeneratorTask {
       return;
     }
 
+    // Loaded only when on: the OpenTelemetry SDK and its exporters cost a
+    // backend that does not generate traffic (production) memory for nothing.
+    const { TrafficGenerator: Generator } = await import('./TrafficGenerator');
     const endpoint = await this.discovery.getBaseUrl('observability');
-    this.generator = TrafficGenerator.create({
+    this.generator = Generator.create({
       ...this.settings,
       endpoint,
       headers: async () => {

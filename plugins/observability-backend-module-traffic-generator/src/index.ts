@@ -1,10 +1,10 @@
 /**
- * The TMS traffic generator: a backend module of the observability engine
- * and a library for the command-line load generator.
+ * The TMS traffic generator, a backend module of the observability engine.
+ * The generator itself is loaded only when config turns it on; the
+ * command-line load generator is `src/cli.ts`.
  *
  * @packageDocumentation
  */
 export { trafficGeneratorModule as default } from './module';
-export { TrafficGenerator } from './TrafficGenerator';
 export type { OtlpEncoding, TrafficGeneratorOptions } from './TrafficGenerator';
 export type { ScenarioName } from './scenarios';
