@@ -25,7 +25,8 @@ export default defineConfig({
     stderr: 'pipe',
   },
 
-  forbidOnly: !!process.env.CI,
+  // A focused test must never pass for the whole suite.
+  forbidOnly: true,
 
   retries: process.env.CI ? 1 : 0,
 

@@ -41,8 +41,9 @@ const suites = {
         ['backstage-cli', 'repo', 'test', '--json', `--outputFile=${file}`],
         {
           CI: 'true',
-          // Packages that import() ES-module-only libraries (the scaffolder
-          // module's @kubernetes-models schemas) need jest's ESM support.
+          // jest runs dynamic import() and ES-module-only libraries (the
+          // OpenTelemetry exporters' transport, the scaffolder module's
+          // @kubernetes-models schemas) only with Node's VM modules on.
           NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules']
             .filter(Boolean)
             .join(' '),
@@ -96,13 +97,18 @@ const suites = {
 };
 
 const onlyIndex = process.argv.indexOf('--only');
-const only = onlyIndex > -1 ? process.argv[onlyIndex + 1] : undefined;
+const only = onlyIndex > -1 ? process.argv[onlyIndex + 1] ?? '' : undefined;
 if (only !== undefined && !(only in suites)) {
   console.error(
     `Unknown suite '${only}'; choose one of: ${Object.keys(suites)}`,
   );
   process.exit(2);
 }
+
+// The integration suites run on this machine's PostgreSQL unless the
+// environment names another server.
+process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??=
+  'postgresql://postgres@127.0.0.1:5432/postgres';
 
 rmSync(reportDir, { recursive: true, force: true });
 mkdirSync(reportDir, { recursive: true });

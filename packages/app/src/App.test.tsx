@@ -1,6 +1,12 @@
 import { render, screen } from '@testing-library/react';
 import App from './App';
 
+const originalEnv = process.env;
+
+afterEach(() => {
+  process.env = originalEnv;
+});
+
 function renderApp(signInProviders: string[]) {
   process.env = {
     NODE_ENV: 'test',

@@ -5,19 +5,21 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { parseAllDocuments } from 'yaml';
+import { BackendProcess } from '@internal/backend-test-process';
 import {
   AUTOMATION_TOKEN,
-  BackendProcess,
   CATALOG_ROOT,
   localProfile,
   Profile,
+  signInAsGuest,
+  startPortalBackend,
   TEMPLATES,
   waitForEntities,
-} from './__testUtils__/BackendProcess';
+} from './__testUtils__/portalBackend';
 
 /*
  * These tests start the portal backend as a process of its own (see
- * BackendProcess) and talk to it over HTTP with a token from the guest
+ * startPortalBackend) and talk to it over HTTP with a token from the guest
  * sign-in.
  */
 
@@ -98,6 +100,16 @@ function listDatabases(prefix: string): Promise<string[]> {
   });
 }
 
+async function getJson(backend: BackendProcess, token: string, path: string) {
+  const response = await fetch(`${backend.baseUrl}${path}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  if (!response.ok) {
+    throw new Error(`GET ${path} answered ${response.status}`);
+  }
+  return response.json();
+}
+
 /** Removes the per-plugin databases that a PostgreSQL run created. */
 async function dropDatabases(prefix: string) {
   const plugins = await listDatabases(prefix);
@@ -129,9 +141,9 @@ describe('the TMS Portal backend', () => {
     const refs = declaredEntityRefs();
 
     beforeAll(async () => {
-      backend = BackendProcess.start(profile);
+      backend = startPortalBackend(profile);
       await backend.waitUntilReady();
-      token = production ? AUTOMATION_TOKEN : await backend.signInAsGuest();
+      token = production ? AUTOMATION_TOKEN : await signInAsGuest(backend);
       entities = await waitForEntities(backend, token, refs);
     });
 
@@ -172,6 +184,48 @@ describe('the TMS Portal backend', () => {
 
         expect(names).toEqual(
           expect.arrayContaining(['catalog', 'auth', 'scaffolder']),
+        );
+      });
+    }
+
+    if (production) {
+      it('leaves the traffic generator off', async () => {
+        const overview = await getJson(
+          backend,
+          token,
+          '/api/observability/performance/overview',
+        );
+
+        expect(overview.services).toEqual([]);
+      });
+    } else {
+      it('shows telemetry from the traffic generator', async () => {
+        // The generator exports through the engine's own OTLP route; its
+        // first batches land a second or two after start.
+        const deadline = Date.now() + 30_000;
+        let services: string[] = [];
+        while (services.length < 5 && Date.now() < deadline) {
+          await new Promise(r => setTimeout(r, 1000));
+          const overview = await getJson(
+            backend,
+            token,
+            '/api/observability/performance/overview',
+          );
+          services = [
+            ...new Set<string>(
+              overview.services.map((s: { service: string }) => s.service),
+            ),
+          ];
+        }
+
+        expect(services).toEqual(
+          expect.arrayContaining([
+            'api-gateway',
+            'auth-service',
+            'user-service',
+            'quiz-service',
+            'graphql-service',
+          ]),
         );
       });
     }

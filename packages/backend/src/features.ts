@@ -21,6 +21,8 @@ import searchCatalogModule from '@backstage/plugin-search-backend-module-catalog
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import signalsPlugin from '@backstage/plugin-signals-backend';
 import userSettingsPlugin from '@backstage/plugin-user-settings-backend';
+import observabilityPlugin from '@internal/backstage-plugin-observability-backend';
+import trafficGeneratorModule from '@internal/backstage-plugin-observability-backend-module-traffic-generator';
 
 /**
  * The plugins and modules of the TMS Portal backend, in one list so that the
@@ -57,4 +59,8 @@ export const tmsBackendFeatures: BackendFeature[] = [
   notificationsPlugin,
   signalsPlugin,
   userSettingsPlugin,
+
+  // The TMS engines of this repository.
+  observabilityPlugin,
+  trafficGeneratorModule,
 ];

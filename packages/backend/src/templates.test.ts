@@ -8,12 +8,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
 import ts from 'typescript';
 import { parse } from 'yaml';
+import { BackendProcess } from '@internal/backend-test-process';
 import {
-  BackendProcess,
   localProfile,
+  signInAsGuest,
+  startPortalBackend,
   TEMPLATES,
   waitForEntities,
-} from './__testUtils__/BackendProcess';
+} from './__testUtils__/portalBackend';
 
 /*
  * Runs each software template through the real scaffolder backend, in dry
@@ -154,9 +156,9 @@ describe('the software templates', () => {
   };
 
   beforeAll(async () => {
-    backend = BackendProcess.start(localProfile());
+    backend = startPortalBackend(localProfile());
     await backend.waitUntilReady();
-    token = await backend.signInAsGuest();
+    token = await signInAsGuest(backend);
   });
 
   afterAll(async () => {

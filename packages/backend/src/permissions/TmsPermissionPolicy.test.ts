@@ -11,6 +11,7 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  taskCancelPermission,
   taskCreatePermission,
   templateManagementPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
@@ -90,6 +91,26 @@ describe('TmsPermissionPolicy', () => {
         params: {
           claims: [QUIZ_ENGINEER, 'group:default/learning-team'],
         },
+      },
+    });
+  });
+
+  it('lets an engineer cancel only the tasks they started', async () => {
+    const policy = createPolicy();
+
+    const decision = await policy.handle(
+      { permission: taskCancelPermission },
+      asUser(QUIZ_ENGINEER),
+    );
+
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'scaffolder',
+      resourceType: 'scaffolder-task',
+      conditions: {
+        rule: 'IS_TASK_OWNER',
+        resourceType: 'scaffolder-task',
+        params: { createdBy: [QUIZ_ENGINEER] },
       },
     });
   });

@@ -15,6 +15,10 @@ import {
   catalogConditions,
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
+import {
+  createScaffolderTaskConditionalDecision,
+  scaffolderTaskConditions,
+} from '@backstage/plugin-scaffolder-backend/alpha';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 
 const DEFAULT_ADMIN_GROUP = 'group:default/platform-team';
@@ -26,7 +30,6 @@ const DEFAULT_ADMIN_GROUP = 'group:default/platform-team';
 const ENGINEER_PERMISSIONS = new Set([
   'scaffolder.action.execute',
   'scaffolder.task.create',
-  'scaffolder.task.cancel',
   'scaffolder.template.dry-run',
 ]);
 
@@ -43,8 +46,9 @@ const OWNER_PERMISSIONS = new Set([
  *
  * - Members of the admin group (the platform team by default) may do
  *   everything.
- * - Every signed-in user may read everything, run software templates, and
- *   refresh or unregister the catalog entities their groups own.
+ * - Every signed-in user may read everything, run software templates,
+ *   cancel the tasks they started, and refresh or unregister the catalog
+ *   entities their groups own.
  * - Anything else is denied: registering or deleting locations, managing
  *   templates and ingestion, and every permission this policy does not know.
  *
@@ -95,9 +99,8 @@ export class TmsPermissionPolicy implements PermissionPolicy {
       return { result: AuthorizeResult.DENY };
     }
 
-    const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
-      user.credentials,
-    );
+    const { userEntityRef, ownershipEntityRefs } =
+      await this.userInfo.getUserInfo(user.credentials);
 
     if (ownershipEntityRefs.includes(this.adminGroup)) {
       return { result: AuthorizeResult.ALLOW };
@@ -114,6 +117,17 @@ export class TmsPermissionPolicy implements PermissionPolicy {
       return createCatalogConditionalDecision(
         permission,
         catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
+      );
+    }
+
+    // An engineer may cancel the tasks they started, nobody else's.
+    if (
+      permission.name === 'scaffolder.task.cancel' &&
+      isResourcePermission(permission, 'scaffolder-task')
+    ) {
+      return createScaffolderTaskConditionalDecision(
+        permission,
+        scaffolderTaskConditions.isTaskOwner({ createdBy: [userEntityRef] }),
       );
     }
 

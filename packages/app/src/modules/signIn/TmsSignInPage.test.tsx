@@ -54,10 +54,14 @@ describe('TmsSignInPage', () => {
   });
 
   it('names an unknown provider in its error', () => {
-    jest.spyOn(console, 'error').mockImplementation(() => {});
+    // React reports the thrown error on the console as well.
+    const consoleError = jest
+      .spyOn(console, 'error')
+      .mockImplementation(() => {});
 
     expect(() =>
       providersShownFor({ app: { signIn: { providers: ['gitlab'] } } }),
     ).toThrow("app.signIn.providers names unknown sign-in provider 'gitlab'");
+    consoleError.mockRestore();
   });
 });

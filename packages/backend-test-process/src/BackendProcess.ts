@@ -1,0 +1,149 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BACKSTAGE_CLI = require.resolve('@backstage/cli/bin/backstage-cli');
+
+/** Backends still running; killed if the test run itself is stopped. */
+const running = new Set<number>();
+
+function killRunning() {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+process.once('exit', killRunning);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killRunning();
+    process.exit(1);
+  });
+}
+
+export interface BackendProcessOptions {
+  /** The backend package's folder. */
+  packageDir: string;
+  /** Config files, absolute, in the order they are loaded. */
+  configFiles: string[];
+  /**
+   * Config laid over the files last, or a function of the process's own
+   * folder that returns it. Gets `backend.baseUrl` and `backend.listen` for
+   * the process's own port added.
+   */
+  config?:
+    | Record<string, unknown>
+    | ((workDir: string) => Record<string, unknown>);
+  env?: Record<string, string>;
+}
+
+/**
+ * A backend started as `yarn start` starts it (`backstage-cli package
+ * start`), on a random loopback port, so that a test talks to it over HTTP
+ * as any client does.
+ */
+export class BackendProcess {
+  private readonly child: ChildProcess;
+  /** A folder of this process's own, removed when it stops. */
+  readonly workDir: string;
+  private output = '';
+  readonly baseUrl: string;
+
+  static start(options: BackendProcessOptions) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const workDir = mkdtempSync(join(tmpdir(), 'tms-backend-test-'));
+    const overrideFile = join(workDir, 'app-config.test.yaml');
+
+    const config =
+      typeof options.config === 'function'
+        ? options.config(workDir)
+        : options.config ?? {};
+    const backend = (config.backend ?? {}) as Record<string, unknown>;
+    writeFileSync(
+      overrideFile,
+      JSON.stringify({
+        ...config,
+        app: { baseUrl },
+        backend: {
+          ...backend,
+          baseUrl,
+          listen: { port, host: '127.0.0.1' },
+        },
+      }),
+    );
+
+    const child = spawn(
+      process.execPath,
+      [
+        BACKSTAGE_CLI,
+        'package',
+        'start',
+        ...[...options.configFiles, overrideFile].flatMap(file => [
+          '--config',
+          file,
+        ]),
+      ],
+      {
+        cwd: options.packageDir,
+        env: { ...process.env, ...options.env },
+        // Its own process group: the CLI starts the backend as a child.
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    running.add(child.pid!);
+    return new BackendProcess(child, workDir, baseUrl);
+  }
+
+  private constructor(child: ChildProcess, workDir: string, baseUrl: string) {
+    this.child = child;
+    this.workDir = workDir;
+    this.baseUrl = baseUrl;
+    child.stdout?.on('data', chunk => this.record(chunk));
+    child.stderr?.on('data', chunk => this.record(chunk));
+  }
+
+  private record(chunk: Buffer) {
+    // Keep the tail only: enough to explain a failed start.
+    this.output = (this.output + chunk.toString()).slice(-20_000);
+  }
+
+  async waitUntilReady() {
+    const deadline = Date.now() + 150_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) {
+        break;
+      }
+      try {
+        const response = await fetch(
+          `${this.baseUrl}/.backstage/health/v1/readiness`,
+        );
+        if (response.ok) {
+          return;
+        }
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise(r => setTimeout(r, 500));
+    }
+    throw new Error(`The backend did not become ready:\n${this.output}`);
+  }
+
+  async stop() {
+    if (this.child.exitCode === null && this.child.pid) {
+      const exited = new Promise(r => this.child.once('exit', r));
+      process.kill(-this.child.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise(r => setTimeout(r, 10_000))]);
+      if (this.child.exitCode === null) {
+        process.kill(-this.child.pid, 'SIGKILL');
+      }
+      running.delete(this.child.pid);
+    }
+    rmSync(this.workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Starts a backend package of this repository as a process of its own.
+ *
+ * @packageDocumentation
+ */
+export { BackendProcess } from './BackendProcess';
+export type { BackendProcessOptions } from './BackendProcess';

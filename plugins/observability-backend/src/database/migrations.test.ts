@@ -1,0 +1,24 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { resolve } from 'node:path';
+
+const MIGRATIONS = { directory: resolve(__dirname, '../../migrations') };
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
+  it('create every table and drop them again', async () => {
+    const knex = await databases.init(databaseId);
+
+    await knex.migrate.latest(MIGRATIONS);
+    expect(await knex.schema.hasTable('spans')).toBe(true);
+    expect(await knex.schema.hasTable('logs')).toBe(true);
+
+    await knex.migrate.rollback(MIGRATIONS, true);
+    expect(await knex.schema.hasTable('spans')).toBe(false);
+    expect(await knex.schema.hasTable('logs')).toBe(false);
+
+    // Down leaves nothing behind that would stop a second way up.
+    await knex.migrate.latest(MIGRATIONS);
+    expect(await knex.schema.hasTable('logs')).toBe(true);
+  });
+});

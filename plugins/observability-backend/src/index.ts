@@ -1,0 +1,6 @@
+/**
+ * The TMS observability engine, as a Backstage backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { observabilityPlugin as default } from './plugin';

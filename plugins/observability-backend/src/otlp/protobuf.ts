@@ -1,0 +1,237 @@
+import { Root, Type } from 'protobufjs';
+
+/*
+ * The OTLP trace messages as a protobufjs description, written from the
+ * field numbers and types of the OTLP specification (opentelemetry-proto
+ * 1.x). Only what the receiver decodes and answers is described; fields the
+ * description lacks are skipped on decoding, as protobuf requires.
+ */
+
+const keyValue = {
+  fields: {
+    key: { type: 'string', id: 1 },
+    value: { type: 'AnyValue', id: 2 },
+  },
+};
+
+const anyValue = {
+  oneofs: {
+    value: {
+      oneof: [
+        'stringValue',
+        'boolValue',
+        'intValue',
+        'doubleValue',
+        'arrayValue',
+        'kvlistValue',
+        'bytesValue',
+      ],
+    },
+  },
+  fields: {
+    stringValue: { type: 'string', id: 1 },
+    boolValue: { type: 'bool', id: 2 },
+    intValue: { type: 'int64', id: 3 },
+    doubleValue: { type: 'double', id: 4 },
+    arrayValue: { type: 'ArrayValue', id: 5 },
+    kvlistValue: { type: 'KeyValueList', id: 6 },
+    bytesValue: { type: 'bytes', id: 7 },
+  },
+};
+
+const OTLP = {
+  nested: {
+    AnyValue: anyValue,
+    ArrayValue: {
+      fields: { values: { rule: 'repeated', type: 'AnyValue', id: 1 } },
+    },
+    KeyValueList: {
+      fields: { values: { rule: 'repeated', type: 'KeyValue', id: 1 } },
+    },
+    KeyValue: keyValue,
+    InstrumentationScope: {
+      fields: {
+        name: { type: 'string', id: 1 },
+        version: { type: 'string', id: 2 },
+        attributes: { rule: 'repeated', type: 'KeyValue', id: 3 },
+        droppedAttributesCount: { type: 'uint32', id: 4 },
+      },
+    },
+    Resource: {
+      fields: {
+        attributes: { rule: 'repeated', type: 'KeyValue', id: 1 },
+        droppedAttributesCount: { type: 'uint32', id: 2 },
+      },
+    },
+    ExportTraceServiceRequest: {
+      fields: {
+        resourceSpans: { rule: 'repeated', type: 'ResourceSpans', id: 1 },
+      },
+    },
+    ExportTraceServiceResponse: {
+      fields: {
+        partialSuccess: { type: 'ExportTracePartialSuccess', id: 1 },
+      },
+    },
+    ExportTracePartialSuccess: {
+      fields: {
+        rejectedSpans: { type: 'int64', id: 1 },
+        errorMessage: { type: 'string', id: 2 },
+      },
+    },
+    ResourceSpans: {
+      fields: {
+        resource: { type: 'Resource', id: 1 },
+        scopeSpans: { rule: 'repeated', type: 'ScopeSpans', id: 2 },
+        schemaUrl: { type: 'string', id: 3 },
+      },
+    },
+    ScopeSpans: {
+      fields: {
+        scope: { type: 'InstrumentationScope', id: 1 },
+        spans: { rule: 'repeated', type: 'Span', id: 2 },
+        schemaUrl: { type: 'string', id: 3 },
+      },
+    },
+    Span: {
+      fields: {
+        traceId: { type: 'bytes', id: 1 },
+        spanId: { type: 'bytes', id: 2 },
+        traceState: { type: 'string', id: 3 },
+        parentSpanId: { type: 'bytes', id: 4 },
+        flags: { type: 'fixed32', id: 16 },
+        name: { type: 'string', id: 5 },
+        kind: { type: 'int32', id: 6 },
+        startTimeUnixNano: { type: 'fixed64', id: 7 },
+        endTimeUnixNano: { type: 'fixed64', id: 8 },
+        attributes: { rule: 'repeated', type: 'KeyValue', id: 9 },
+        droppedAttributesCount: { type: 'uint32', id: 10 },
+        events: { rule: 'repeated', type: 'SpanEvent', id: 11 },
+        droppedEventsCount: { type: 'uint32', id: 12 },
+        links: { rule: 'repeated', type: 'SpanLink', id: 13 },
+        droppedLinksCount: { type: 'uint32', id: 14 },
+        status: { type: 'Status', id: 15 },
+      },
+    },
+    SpanEvent: {
+      fields: {
+        timeUnixNano: { type: 'fixed64', id: 1 },
+        name: { type: 'string', id: 2 },
+        attributes: { rule: 'repeated', type: 'KeyValue', id: 3 },
+        droppedAttributesCount: { type: 'uint32', id: 4 },
+      },
+    },
+    SpanLink: {
+      fields: {
+        traceId: { type: 'bytes', id: 1 },
+        spanId: { type: 'bytes', id: 2 },
+        traceState: { type: 'string', id: 3 },
+        attributes: { rule: 'repeated', type: 'KeyValue', id: 4 },
+        droppedAttributesCount: { type: 'uint32', id: 5 },
+        flags: { type: 'fixed32', id: 6 },
+      },
+    },
+    Status: {
+      fields: {
+        message: { type: 'string', id: 2 },
+        code: { type: 'int32', id: 3 },
+      },
+    },
+    ExportLogsServiceRequest: {
+      fields: {
+        resourceLogs: { rule: 'repeated', type: 'ResourceLogs', id: 1 },
+      },
+    },
+    ExportLogsServiceResponse: {
+      fields: {
+        partialSuccess: { type: 'ExportLogsPartialSuccess', id: 1 },
+      },
+    },
+    ExportLogsPartialSuccess: {
+      fields: {
+        rejectedLogRecords: { type: 'int64', id: 1 },
+        errorMessage: { type: 'string', id: 2 },
+      },
+    },
+    ResourceLogs: {
+      fields: {
+        resource: { type: 'Resource', id: 1 },
+        scopeLogs: { rule: 'repeated', type: 'ScopeLogs', id: 2 },
+        schemaUrl: { type: 'string', id: 3 },
+      },
+    },
+    ScopeLogs: {
+      fields: {
+        scope: { type: 'InstrumentationScope', id: 1 },
+        logRecords: { rule: 'repeated', type: 'LogRecord', id: 2 },
+        schemaUrl: { type: 'string', id: 3 },
+      },
+    },
+    LogRecord: {
+      fields: {
+        timeUnixNano: { type: 'fixed64', id: 1 },
+        observedTimeUnixNano: { type: 'fixed64', id: 11 },
+        severityNumber: { type: 'int32', id: 2 },
+        severityText: { type: 'string', id: 3 },
+        body: { type: 'AnyValue', id: 5 },
+        attributes: { rule: 'repeated', type: 'KeyValue', id: 6 },
+        droppedAttributesCount: { type: 'uint32', id: 7 },
+        flags: { type: 'fixed32', id: 8 },
+        traceId: { type: 'bytes', id: 9 },
+        spanId: { type: 'bytes', id: 10 },
+        eventName: { type: 'string', id: 12 },
+      },
+    },
+  },
+};
+
+const root = Root.fromJSON(OTLP);
+
+export const ExportTraceServiceRequest = root.lookupType(
+  'ExportTraceServiceRequest',
+);
+export const ExportTraceServiceResponse = root.lookupType(
+  'ExportTraceServiceResponse',
+);
+export const ExportLogsServiceRequest = root.lookupType(
+  'ExportLogsServiceRequest',
+);
+export const ExportLogsServiceResponse = root.lookupType(
+  'ExportLogsServiceResponse',
+);
+
+/** Fields of type bytes that OTLP/JSON writes as hex rather than base64. */
+const HEX_ID_FIELDS = new Set(['traceId', 'spanId', 'parentSpanId']);
+
+/**
+ * Decodes an OTLP export request into the shape OTLP/JSON gives the same
+ * request, so that one reader serves both encodings: 64-bit integers as
+ * decimal strings, enums as numbers, trace and span ids as hex.
+ */
+export function decodeExportRequest(type: Type, body: Uint8Array): unknown {
+  const message = type.decode(body);
+  const object = type.toObject(message, {
+    longs: String,
+    enums: Number,
+    bytes: Array,
+  });
+  return bytesToJsonEncoding(object);
+}
+
+function bytesToJsonEncoding(value: unknown, key?: string): unknown {
+  if (Array.isArray(value)) {
+    if (key && HEX_ID_FIELDS.has(key)) {
+      return Buffer.from(value as number[]).toString('hex');
+    }
+    if (key === 'bytesValue') {
+      return Buffer.from(value as number[]).toString('base64');
+    }
+    return value.map(item => bytesToJsonEncoding(item));
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, bytesToJsonEncoding(v, k)]),
+    );
+  }
+  return value;
+}

@@ -1,0 +1,91 @@
+import { CustomErrorBase, InputError } from '@backstage/errors';
+import { parse, isSafeNumber } from 'lossless-json';
+import { gunzipSync } from 'node:zlib';
+
+/** The request's media type is neither OTLP/JSON nor OTLP/protobuf. */
+export class UnsupportedMediaTypeError extends CustomErrorBase {
+  name = 'UnsupportedMediaTypeError' as const;
+}
+
+/** The body, or the body after decompression, is over the limit. */
+export class PayloadTooLargeError extends CustomErrorBase {
+  name = 'PayloadTooLargeError' as const;
+}
+
+export type OtlpEncoding = 'json' | 'protobuf';
+
+export interface OtlpBody {
+  encoding: OtlpEncoding;
+  /** The body with any Content-Encoding removed. */
+  bytes: Buffer;
+}
+
+/** Which OTLP encoding a Content-Type names. */
+export function otlpEncodingOf(contentType: string | undefined): OtlpEncoding {
+  const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (mediaType === 'application/json') {
+    return 'json';
+  }
+  if (mediaType === 'application/x-protobuf') {
+    return 'protobuf';
+  }
+  throw new UnsupportedMediaTypeError(
+    `Content-Type '${contentType ?? ''}' is not supported; send ` +
+      `application/json or application/x-protobuf`,
+  );
+}
+
+/**
+ * Removes the Content-Encoding of an OTLP request. Decompression stops at
+ * maxBytes, so a small gzip body that inflates to gigabytes is refused
+ * before it takes the memory.
+ */
+export function decodeOtlpBody(options: {
+  contentType?: string;
+  contentEncoding?: string;
+  body: Buffer;
+  maxBytes: number;
+}): OtlpBody {
+  const encoding = otlpEncodingOf(options.contentType);
+  const contentEncoding = (options.contentEncoding ?? 'identity')
+    .trim()
+    .toLowerCase();
+
+  if (contentEncoding === 'identity' || contentEncoding === '') {
+    return { encoding, bytes: options.body };
+  }
+  if (contentEncoding !== 'gzip') {
+    throw new UnsupportedMediaTypeError(
+      `Content-Encoding '${options.contentEncoding}' is not supported; ` +
+        `send gzip or no encoding`,
+    );
+  }
+
+  try {
+    const bytes = gunzipSync(options.body, {
+      maxOutputLength: options.maxBytes,
+    });
+    return { encoding, bytes };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new PayloadTooLargeError(
+        `The body is over ${options.maxBytes} bytes once decompressed`,
+      );
+    }
+    throw new InputError('The body is not valid gzip', error);
+  }
+}
+
+/**
+ * Parses OTLP/JSON. Integers beyond 2^53 stay decimal strings instead of
+ * losing digits, since senders may write 64-bit fields as JSON numbers.
+ */
+export function parseOtlpJson(bytes: Buffer): unknown {
+  try {
+    return parse(bytes.toString('utf8'), undefined, text =>
+      isSafeNumber(text) ? Number(text) : text,
+    );
+  } catch (error) {
+    throw new InputError('The body is not valid JSON', error);
+  }
+}

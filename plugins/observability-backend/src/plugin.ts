@@ -1,0 +1,79 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { readEngineConfig } from './config';
+import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
+import { createRouter } from './router';
+import { EngineMetrics } from './services/EngineMetrics';
+import { OtlpReceiver } from './services/OtlpReceiver';
+import { PerformanceService } from './services/PerformanceService';
+import { RetentionTask } from './services/RetentionTask';
+import { TelemetryQueryService } from './services/TelemetryQueryService';
+
+/**
+ * The TMS observability engine: OTLP/HTTP ingest, Prometheus metrics and the
+ * queries of the observability service's API.
+ *
+ * @public
+ */
+export const observabilityPlugin = createBackendPlugin({
+  pluginId: 'observability',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        database: coreServices.database,
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+        logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+      },
+      async init({
+        config,
+        database,
+        httpAuth,
+        httpRouter,
+        logger,
+        scheduler,
+      }) {
+        const engineConfig = readEngineConfig(config);
+
+        const metrics = EngineMetrics.create(engineConfig);
+        const store = await DatabaseTelemetryStore.create({ database });
+        const receiver = OtlpReceiver.create({
+          store,
+          metrics,
+          logger,
+          maxBodyBytes: engineConfig.maxBodyBytes,
+        });
+        const queries = TelemetryQueryService.create({ store });
+        const retention = RetentionTask.create({
+          store,
+          logger,
+          retentionDays: engineConfig.retentionDays,
+        });
+
+        await retention.schedule(scheduler);
+        const performance = PerformanceService.create({ store });
+
+        httpRouter.use(
+          await createRouter({
+            httpAuth,
+            receiver,
+            queries,
+            performance,
+            store,
+            metrics,
+            maxBodyBytes: engineConfig.maxBodyBytes,
+          }),
+        );
+
+        // Probes and Prometheus scrape without a Backstage token.
+        for (const path of engineConfig.unauthenticatedPaths) {
+          httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });
+        }
+      },
+    });
+  },
+});

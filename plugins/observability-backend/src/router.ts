@@ -1,0 +1,218 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import express from 'express';
+import Router from 'express-promise-router';
+import getRawBody from 'raw-body';
+import { z } from 'zod';
+import {
+  ExportRequest,
+  ExportResponse,
+  OtlpReceiver,
+} from './services/OtlpReceiver';
+import {
+  SEVERITIES,
+  TelemetryQueryService,
+} from './services/TelemetryQueryService';
+import { TelemetryStore } from './database/TelemetryStore';
+import { EngineMetrics } from './services/EngineMetrics';
+import { PerformanceService } from './services/PerformanceService';
+
+const ERROR_STATUS: Record<string, number> = {
+  PayloadTooLargeError: 413,
+  UnsupportedMediaTypeError: 415,
+};
+
+const traceSearchQuery = z
+  .object({
+    service: z.string().min(1).max(255).optional(),
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+
+const traceIdParam = z.string().regex(/^[0-9a-fA-F]{32}$/, {
+  message: 'a trace id is 32 hex digits',
+});
+
+const windowQuery = z
+  .object({
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+  })
+  .strict()
+  .refine(q => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
+    message: 'from must be before to',
+    path: ['from'],
+  });
+
+const logSearchQuery = z
+  .object({
+    service: z.string().min(1).max(255).optional(),
+    severity: z
+      .enum(Object.keys(SEVERITIES) as [keyof typeof SEVERITIES])
+      .optional(),
+    query: z.string().min(1).max(500).optional(),
+    traceId: traceIdParam.optional(),
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    cursor: z.string().max(100).optional(),
+  })
+  .strict();
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string) {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.join('.') || what;
+    throw new InputError(`Invalid ${field}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function toWindow(query: { from?: string; to?: string }) {
+  return {
+    fromMs: query.from ? Date.parse(query.from) : undefined,
+    toMs: query.to ? Date.parse(query.to) : undefined,
+  };
+}
+
+export async function createRouter(options: {
+  httpAuth: HttpAuthService;
+  receiver: OtlpReceiver;
+  queries: TelemetryQueryService;
+  performance: PerformanceService;
+  store: TelemetryStore;
+  metrics: EngineMetrics;
+  maxBodyBytes: number;
+}): Promise<express.Router> {
+  const {
+    httpAuth,
+    receiver,
+    queries,
+    performance,
+    store,
+    metrics,
+    maxBodyBytes,
+  } = options;
+  const router = Router();
+
+  // The bytes as sent, in either encoding and still compressed: the
+  // receiver decodes them, so that it can bound decompression too.
+  const exportRoute =
+    (receive: (request: ExportRequest) => Promise<ExportResponse>) =>
+    async (req: express.Request, res: express.Response) => {
+      await httpAuth.credentials(req, { allow: ['service'] });
+
+      const response = await receive({
+        contentType: req.header('content-type'),
+        contentEncoding: req.header('content-encoding'),
+        body: await getRawBody(req, { limit: maxBodyBytes }),
+      });
+      res.status(200).type(response.contentType).send(response.body);
+    };
+
+  router.post(
+    '/v1/traces',
+    exportRoute(request => receiver.exportTraces(request)),
+  );
+  router.post(
+    '/v1/logs',
+    exportRoute(request => receiver.exportLogs(request)),
+  );
+
+  router.get('/logs', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parseOrThrow(logSearchQuery, req.query, 'query');
+
+    const page = await queries.searchLogs({
+      service: query.service,
+      severity: query.severity,
+      text: query.query,
+      traceId: query.traceId,
+      fromMs: query.from ? Date.parse(query.from) : undefined,
+      toMs: query.to ? Date.parse(query.to) : undefined,
+      limit: query.limit,
+      cursor: query.cursor,
+    });
+    res.json(page);
+  });
+
+  router.get('/traces', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parseOrThrow(traceSearchQuery, req.query, 'query');
+
+    const found = await queries.searchTraces({
+      service: query.service,
+      fromMs: query.from ? Date.parse(query.from) : undefined,
+      toMs: query.to ? Date.parse(query.to) : undefined,
+      limit: query.limit,
+    });
+    res.json({ traces: found });
+  });
+
+  router.get('/traces/:traceId', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const traceId = parseOrThrow(traceIdParam, req.params.traceId, 'traceId');
+
+    res.json(await queries.getTrace(traceId));
+  });
+
+  router.get('/performance/overview', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parseOrThrow(windowQuery, req.query, 'query');
+
+    res.json(await performance.overview(toWindow(query)));
+  });
+
+  router.get('/service-graph', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parseOrThrow(windowQuery, req.query, 'query');
+
+    res.json(await performance.serviceGraph(toWindow(query)));
+  });
+
+  router.get('/metrics', async (req, res) => {
+    await httpAuth.credentials(req, {
+      allow: ['user', 'service', 'none'],
+    });
+
+    const { contentType, body } = await metrics.exposition();
+    res.type(contentType).send(body);
+  });
+
+  router.get('/health', async (_req, res) => {
+    try {
+      await store.ping();
+      res.json({ status: 'ok', database: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'down', database: 'unreachable' });
+    }
+  });
+
+  // Statuses that Backstage's error handler does not know: a body over the
+  // limit (from the receiver or from reading it) and an unsupported type.
+  router.use(
+    (
+      error: Error & { type?: string },
+      _req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      const status =
+        ERROR_STATUS[error.name] ??
+        (error.type === 'entity.too.large' ? 413 : undefined);
+      if (!status) {
+        next(error);
+        return;
+      }
+      res.status(status).json({
+        error: { name: error.name, message: error.message },
+        response: { statusCode: status },
+      });
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,177 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { Type } from 'protobufjs';
+import { TelemetryStore } from '../database/TelemetryStore';
+import { EngineMetrics } from './EngineMetrics';
+import {
+  decodeExportRequest,
+  ExportLogsServiceRequest,
+  ExportLogsServiceResponse,
+  ExportTraceServiceRequest,
+  ExportTraceServiceResponse,
+} from '../otlp/protobuf';
+import { decodeOtlpBody, parseOtlpJson } from '../otlp/readOtlpBody';
+import { readLogsRequest } from '../otlp/readLogsRequest';
+import { readTraceRequest } from '../otlp/readTraceRequest';
+
+export interface ExportRequest {
+  contentType?: string;
+  contentEncoding?: string;
+  body: Buffer;
+}
+
+/** The answer to an export, in the encoding of the request. */
+export interface ExportResponse {
+  contentType: string;
+  body: Buffer;
+}
+
+/** What the receiver kept of one export. */
+interface Accepted {
+  store(): Promise<void>;
+  rejected: number;
+  rejection?: string;
+}
+
+/** How one OTLP signal is decoded, stored and answered. */
+interface Signal {
+  name: string;
+  requestType: Type;
+  responseType: Type;
+  /** The partial-success field that counts this signal's rejected items. */
+  rejectedField: string;
+  accept(document: unknown): Accepted;
+}
+
+/**
+ * Receives OTLP/HTTP exports: decodes them, stores what is valid, and
+ * answers with OTLP's partial success when some items were rejected. A
+ * request that fails to decode stores nothing.
+ */
+export class OtlpReceiver {
+  private readonly logger: LoggerService;
+  private readonly maxBodyBytes: number;
+  private readonly traces: Signal;
+  private readonly logs: Signal;
+
+  static create(options: {
+    store: TelemetryStore;
+    metrics: EngineMetrics;
+    logger: LoggerService;
+    maxBodyBytes: number;
+  }) {
+    return new OtlpReceiver(options);
+  }
+
+  private constructor(options: {
+    store: TelemetryStore;
+    metrics: EngineMetrics;
+    logger: LoggerService;
+    maxBodyBytes: number;
+  }) {
+    const { store, metrics } = options;
+    this.logger = options.logger;
+    this.maxBodyBytes = options.maxBodyBytes;
+
+    this.traces = {
+      name: 'traces',
+      requestType: ExportTraceServiceRequest,
+      responseType: ExportTraceServiceResponse,
+      rejectedField: 'rejectedSpans',
+      accept(document) {
+        const { spans, rejectedSpans, rejection } = readTraceRequest(document);
+        return {
+          store: async () => {
+            await store.insertSpans(spans);
+            metrics.recordSpans(spans, rejectedSpans);
+          },
+          rejected: rejectedSpans,
+          rejection,
+        };
+      },
+    };
+
+    this.logs = {
+      name: 'logs',
+      requestType: ExportLogsServiceRequest,
+      responseType: ExportLogsServiceResponse,
+      rejectedField: 'rejectedLogRecords',
+      accept(document) {
+        const receivedAt = (BigInt(Date.now()) * 1_000_000n).toString();
+        const { logRecords } = readLogsRequest(document, receivedAt);
+        return {
+          store: async () => {
+            await store.insertLogs(logRecords);
+            metrics.recordLogs(logRecords);
+          },
+          rejected: 0,
+        };
+      },
+    };
+  }
+
+  exportTraces(request: ExportRequest): Promise<ExportResponse> {
+    return this.export(this.traces, request);
+  }
+
+  exportLogs(request: ExportRequest): Promise<ExportResponse> {
+    return this.export(this.logs, request);
+  }
+
+  private async export(
+    signal: Signal,
+    request: ExportRequest,
+  ): Promise<ExportResponse> {
+    const { encoding, bytes } = decodeOtlpBody({
+      ...request,
+      maxBytes: this.maxBodyBytes,
+    });
+
+    const document =
+      encoding === 'json'
+        ? parseOtlpJson(bytes)
+        : decodeProtobuf(signal.requestType, bytes);
+    const accepted = signal.accept(document);
+
+    await accepted.store();
+
+    let response = {};
+    if (accepted.rejected > 0) {
+      this.logger.debug('Rejected items of an export', {
+        signal: signal.name,
+        rejected: accepted.rejected,
+        reason: accepted.rejection,
+      });
+      response = {
+        partialSuccess: {
+          [signal.rejectedField]: String(accepted.rejected),
+          errorMessage: accepted.rejection,
+        },
+      };
+    }
+
+    if (encoding === 'json') {
+      return {
+        contentType: 'application/json',
+        body: Buffer.from(JSON.stringify(response)),
+      };
+    }
+    const message = signal.responseType.fromObject(response);
+    return {
+      contentType: 'application/x-protobuf',
+      body: Buffer.from(signal.responseType.encode(message).finish()),
+    };
+  }
+}
+
+function decodeProtobuf(type: Type, bytes: Buffer) {
+  try {
+    return decodeExportRequest(type, bytes);
+  } catch (error) {
+    // protobufjs names the offset and wire type it could not read.
+    throw new InputError(
+      'The body is not a valid OTLP protobuf message',
+      error,
+    );
+  }
+}
