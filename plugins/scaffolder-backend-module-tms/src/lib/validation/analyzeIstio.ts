@@ -1,3 +1,4 @@
+import { ServiceRegistry } from './serviceRegistry';
 import { apiGroup, locate, ManifestFinding, ManifestResource } from './types';
 
 /**
@@ -15,6 +16,7 @@ export type IstioAnalysisOptions = {
 type Reference = {
   host: string;
   subset?: string;
+  port?: { number?: number };
   field: string;
   /** How Istio's analyzer names the reference in IST0101. */
   refType: 'host+subset' | 'mirror+subset';
@@ -173,9 +175,83 @@ function checkGateways(
 }
 
 /**
+ * The namespaces a VirtualService is used from: those it is exported to,
+ * its own for `.` and `*`.
+ */
+function exportedNamespaces(virtualService: ManifestResource): string[] {
+  const exportTo: string[] = virtualService.object.spec?.exportTo ?? ['.'];
+  return [
+    ...new Set(
+      exportTo.map(ns =>
+        ns === '.' || ns === '*' ? virtualService.namespace : ns,
+      ),
+    ),
+  ];
+}
+
+/** What IST0101 names when a destination finds no host or no port. */
+function hostProblem(
+  entries: Array<{ ports: number[] }>,
+  host: string,
+  port: number | undefined,
+): { refType: string; value: string } | undefined {
+  if (entries.length === 0) {
+    return { refType: 'host', value: host };
+  }
+  if (port === undefined) {
+    return undefined;
+  }
+
+  const portKnown = entries.some(
+    entry => entry.ports.length === 0 || entry.ports.includes(port),
+  );
+  return portKnown
+    ? undefined
+    : { refType: 'host:port', value: `${host}:${port}` };
+}
+
+function checkHosts(
+  virtualService: ManifestResource,
+  registry: ServiceRegistry,
+): ManifestFinding[] {
+  const findings: ManifestFinding[] = [];
+
+  for (const reference of destinationReferences(
+    virtualService.object.spec ?? {},
+  )) {
+    if (!reference.host) {
+      continue;
+    }
+    const host = fullyQualified(reference.host, virtualService.namespace);
+    const port = reference.port?.number;
+
+    for (const namespace of exportedNamespaces(virtualService)) {
+      const problem = hostProblem(
+        registry.lookup(host, namespace),
+        reference.host,
+        port,
+      );
+      if (problem) {
+        findings.push({
+          ...locate(virtualService),
+          field: `${reference.field}.host`,
+          code: IST0101,
+          message: `Referenced ${problem.refType} not found: "${problem.value}"`,
+        });
+        break;
+      }
+    }
+  }
+  return findings;
+}
+
+/**
  * The cross-resource checks `istioctl analyze` makes for VirtualServices:
  * every subset a route or mirror names is defined by a DestinationRule the
- * VirtualService can see, and every gateway it binds to exists.
+ * VirtualService can see, every gateway it binds to exists, and, when the
+ * files register services at all, every destination host and port is one
+ * that a Service or ServiceEntry exports to where the VirtualService is
+ * used.
  *
  * @internal
  */
@@ -191,9 +267,12 @@ export function analyzeIstio(
       .map(resource => `${resource.namespace}/${resource.name}`),
   ]);
 
+  const registry = ServiceRegistry.fromResources(resources);
+
   return resources
     .filter(resource => isIstioNetworking(resource, 'VirtualService'))
     .flatMap(virtualService => [
+      ...(registry.isEmpty ? [] : checkHosts(virtualService, registry)),
       ...checkSubsets(virtualService, sources, options),
       ...checkGateways(virtualService, gateways),
     ]);

@@ -124,14 +124,16 @@ describe('valid corpus files', () => {
     expect(summarise(others)).toEqual([]);
   });
 
-  it('finds the subset that rule-fault-injection routes to on a host with no DestinationRule', async () => {
+  it('finds that rule-fault-injection routes to a host and a subset nobody defines', async () => {
     const files = corpusFiles(`${ISTIO}/tests-testdata-config`, name =>
       name.startsWith('rule-fault-injection'),
     );
 
     const { findings } = await validateManifests(files);
 
+    // The ServiceEntry registers c-weighted.extsvc.com, not the short `c`.
     expect(summarise(findings)).toEqual([
+      `${ISTIO}/tests-testdata-config/rule-fault-injection.yaml spec.http[0].route[0].destination.host: Referenced host not found: "c"`,
       `${ISTIO}/tests-testdata-config/rule-fault-injection.yaml spec.http[0].route[0].destination.subset: Referenced host+subset in destinationrule not found: "c+v2"`,
     ]);
   });
@@ -334,6 +336,29 @@ describe('Istio analyzer fixtures', () => {
     expect(rendered).toBe(
       'Referenced host+subset in destinationrule not found: "reviews+bogus"',
     );
+  });
+
+  it('reports IST0101 for the destination hosts and ports upstream expects', async () => {
+    const files = corpusFiles(fixtures, name =>
+      name.startsWith('virtualservice_destinationhosts'),
+    );
+
+    const { findings } = await validateManifests(files);
+
+    // Upstream also expects IST0101 for the `{}` route of reviews-bogushost,
+    // which the schema check reports as a missing destination instead, and
+    // IST0112 for reviews-2port-missing, which is not covered.
+    const hosts = findings.filter(f => f.field?.endsWith('.host'));
+    expect(
+      hosts.map(f => `${f.code} ${f.namespace}/${f.name}: ${f.message}`),
+    ).toEqual([
+      'IST0101 default/reviews-bogushost: Referenced host not found: "reviews-bogus"',
+      'IST0101 default/reviews-bookinfo-other: Referenced host not found: "other.bookinfo.com"',
+      'IST0101 default/reviews-mirror-bogushost: Referenced host not found: "reviews-bogus"',
+      'IST0101 default/reviews-bogusport: Referenced host:port not found: "reviews:999"',
+      'IST0101 istio-system/cross-namespace-details: Referenced host not found: "details.default.svc.cluster.local"',
+      'IST0101 hello/hello-export-to-bogus: Referenced host not found: "hello.hello.svc.cluster.local"',
+    ]);
   });
 
   it('rejects the route with no destination in virtualservice_destinationhosts', async () => {
