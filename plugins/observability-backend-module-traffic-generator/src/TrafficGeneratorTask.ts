@@ -6,7 +6,7 @@ import {
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { ScenarioName, SCENARIOS } from './scenarios';
-import type { OtlpEncoding, TrafficGenerator } from './TrafficGenerator';
+import { OtlpEncoding, TrafficGenerator } from './TrafficGenerator';
 
 const DEFAULTS = {
   requestsPerSecond: 20,
@@ -109,11 +109,8 @@ export class TrafficGeneratorTask {
       return;
     }
 
-    // Loaded only when on: the OpenTelemetry SDK and its exporters cost a
-    // backend that does not generate traffic (production) memory for nothing.
-    const { TrafficGenerator: Generator } = await import('./TrafficGenerator');
     const endpoint = await this.discovery.getBaseUrl('observability');
-    this.generator = Generator.create({
+    this.generator = TrafficGenerator.create({
       ...this.settings,
       endpoint,
       headers: async () => {

@@ -1,7 +1,6 @@
 /**
- * The TMS traffic generator, a backend module of the observability engine.
- * The generator itself is loaded only when config turns it on; the
- * command-line load generator is `src/cli.ts`.
+ * The TMS traffic generator, a backend module of the observability engine;
+ * the command-line load generator is `src/cli.ts`.
  *
  * @packageDocumentation
  */
