@@ -39,6 +39,57 @@ const anyValue = {
   },
 };
 
+/**
+ * The messages every OTLP signal wraps its items in, alike but for names:
+ * the export request of resource entries of scope entries of items, and the
+ * response with its partial success.
+ */
+function exportEnvelope(names: {
+  signal: string;
+  resources: string;
+  scopes: string;
+  items: string;
+  itemType: string;
+  rejected: string;
+}) {
+  const { signal, resources, scopes, items, itemType, rejected } = names;
+  const resourceType = `Resource${signal === 'Trace' ? 'Spans' : signal}`;
+  const scopeType = `Scope${signal === 'Trace' ? 'Spans' : signal}`;
+
+  return {
+    [`Export${signal}ServiceRequest`]: {
+      fields: {
+        [resources]: { rule: 'repeated', type: resourceType, id: 1 },
+      },
+    },
+    [`Export${signal}ServiceResponse`]: {
+      fields: {
+        partialSuccess: { type: `Export${signal}PartialSuccess`, id: 1 },
+      },
+    },
+    [`Export${signal}PartialSuccess`]: {
+      fields: {
+        [rejected]: { type: 'int64', id: 1 },
+        errorMessage: { type: 'string', id: 2 },
+      },
+    },
+    [resourceType]: {
+      fields: {
+        resource: { type: 'Resource', id: 1 },
+        [scopes]: { rule: 'repeated', type: scopeType, id: 2 },
+        schemaUrl: { type: 'string', id: 3 },
+      },
+    },
+    [scopeType]: {
+      fields: {
+        scope: { type: 'InstrumentationScope', id: 1 },
+        [items]: { rule: 'repeated', type: itemType, id: 2 },
+        schemaUrl: { type: 'string', id: 3 },
+      },
+    },
+  };
+}
+
 const OTLP = {
   nested: {
     AnyValue: anyValue,
@@ -63,36 +114,22 @@ const OTLP = {
         droppedAttributesCount: { type: 'uint32', id: 2 },
       },
     },
-    ExportTraceServiceRequest: {
-      fields: {
-        resourceSpans: { rule: 'repeated', type: 'ResourceSpans', id: 1 },
-      },
-    },
-    ExportTraceServiceResponse: {
-      fields: {
-        partialSuccess: { type: 'ExportTracePartialSuccess', id: 1 },
-      },
-    },
-    ExportTracePartialSuccess: {
-      fields: {
-        rejectedSpans: { type: 'int64', id: 1 },
-        errorMessage: { type: 'string', id: 2 },
-      },
-    },
-    ResourceSpans: {
-      fields: {
-        resource: { type: 'Resource', id: 1 },
-        scopeSpans: { rule: 'repeated', type: 'ScopeSpans', id: 2 },
-        schemaUrl: { type: 'string', id: 3 },
-      },
-    },
-    ScopeSpans: {
-      fields: {
-        scope: { type: 'InstrumentationScope', id: 1 },
-        spans: { rule: 'repeated', type: 'Span', id: 2 },
-        schemaUrl: { type: 'string', id: 3 },
-      },
-    },
+    ...exportEnvelope({
+      signal: 'Trace',
+      resources: 'resourceSpans',
+      scopes: 'scopeSpans',
+      items: 'spans',
+      itemType: 'Span',
+      rejected: 'rejectedSpans',
+    }),
+    ...exportEnvelope({
+      signal: 'Logs',
+      resources: 'resourceLogs',
+      scopes: 'scopeLogs',
+      items: 'logRecords',
+      itemType: 'LogRecord',
+      rejected: 'rejectedLogRecords',
+    }),
     Span: {
       fields: {
         traceId: { type: 'bytes', id: 1 },
@@ -135,36 +172,6 @@ const OTLP = {
       fields: {
         message: { type: 'string', id: 2 },
         code: { type: 'int32', id: 3 },
-      },
-    },
-    ExportLogsServiceRequest: {
-      fields: {
-        resourceLogs: { rule: 'repeated', type: 'ResourceLogs', id: 1 },
-      },
-    },
-    ExportLogsServiceResponse: {
-      fields: {
-        partialSuccess: { type: 'ExportLogsPartialSuccess', id: 1 },
-      },
-    },
-    ExportLogsPartialSuccess: {
-      fields: {
-        rejectedLogRecords: { type: 'int64', id: 1 },
-        errorMessage: { type: 'string', id: 2 },
-      },
-    },
-    ResourceLogs: {
-      fields: {
-        resource: { type: 'Resource', id: 1 },
-        scopeLogs: { rule: 'repeated', type: 'ScopeLogs', id: 2 },
-        schemaUrl: { type: 'string', id: 3 },
-      },
-    },
-    ScopeLogs: {
-      fields: {
-        scope: { type: 'InstrumentationScope', id: 1 },
-        logRecords: { rule: 'repeated', type: 'LogRecord', id: 2 },
-        schemaUrl: { type: 'string', id: 3 },
       },
     },
     LogRecord: {
