@@ -11,7 +11,9 @@ import catalogLogsModule from '@backstage/plugin-catalog-backend-module-logs';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import scaffolderNotificationsModule from '@backstage/plugin-scaffolder-backend-module-notifications';
-import scaffolderTmsModule from '@internal/plugin-scaffolder-backend-module-tms';
+import scaffolderTmsModule, {
+  localRepositoryUrlReaderFactory,
+} from '@internal/plugin-scaffolder-backend-module-tms';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import tmsPermissionPolicy from './permissions';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
@@ -46,6 +48,8 @@ export const tmsBackendFeatures: BackendFeature[] = [
   scaffolderGithubModule,
   scaffolderNotificationsModule,
   scaffolderTmsModule,
+  // The catalog reads the catalog-info.yaml of local repositories.
+  localRepositoryUrlReaderFactory,
 
   permissionPlugin,
   tmsPermissionPolicy,

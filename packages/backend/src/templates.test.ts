@@ -4,8 +4,10 @@ import {
   describeFinding,
   validateManifests,
 } from '@internal/plugin-scaffolder-backend-module-tms';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { parse } from 'yaml';
 import { BackendProcess } from '@internal/backend-test-process';
@@ -233,7 +235,7 @@ describe('the software templates', () => {
     },
   );
 
-  it('creates a service from tms-microservice in the local publishing folder', async () => {
+  it('creates a service from tms-microservice as a local Git repository and registers it', async () => {
     const values = formValues(
       readTemplate(TEMPLATES.find(f => f.includes('tms-microservice'))!),
       { ...VALUES['tms-microservice'], name: 'ledger-service' },
@@ -252,21 +254,42 @@ describe('the software templates', () => {
 
     expect(task.body.status).toBe('completed');
     const root = join(backend.workDir, 'published', 'ledger-service');
-    const walk = (dir: string): string[] =>
-      readdirSync(dir).flatMap(name =>
-        statSync(join(dir, name)).isDirectory()
-          ? walk(join(dir, name))
-          : [join(dir, name)],
-      );
-    const files = walk(root).map(path => ({
-      path: relative(root, path),
-      content: readFileSync(path, 'utf8'),
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim();
+    const tracked = git('ls-files').split('\n');
+    const files = tracked.map(path => ({
+      path,
+      content: readFileSync(join(root, path), 'utf8'),
     }));
+    // Every generated file is committed; nothing is left outside the commit.
+    expect(tracked).toEqual(
+      expect.arrayContaining([
+        'catalog-info.yaml',
+        'deploy/istio/virtual-service.yaml',
+        'deploy/argocd/application-set.yaml',
+      ]),
+    );
+    expect(git('status', '--porcelain')).toBe('');
+    expect(git('log', '--format=%s')).toBe('Initial commit');
     expect(await problemsIn(files, validateEntity)).toEqual([]);
     const entity = parse(
       files.find(f => f.path === 'catalog-info.yaml')!.content,
     );
     // 8000-8010 belong to the eleven TMS services.
     expect(entity.metadata.annotations['tms.example.com/port']).toBe('8011');
+
+    // catalog:register added the repository's catalog-info.yaml; the
+    // catalog read it from the file: URL and processed it without errors.
+    const [registered] = await waitForEntities(backend, token, [
+      'component:default/ledger-service',
+    ]);
+    const location = pathToFileURL(join(root, 'catalog-info.yaml')).toString();
+    expect(
+      registered.metadata.annotations?.['backstage.io/managed-by-location'],
+    ).toBe(`url:${location}`);
+    expect(registered.metadata.annotations?.['tms.example.com/port']).toBe(
+      '8011',
+    );
+    expect((registered as AlphaEntity).status?.items ?? []).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@
 
 export { scaffolderModuleTms as default } from './module';
 export * from './actions';
+export { localRepositoryUrlReaderFactory } from './urlReader';
 export { validateManifests } from './lib/validation/validateManifests';
 export type {
   ManifestFile,
