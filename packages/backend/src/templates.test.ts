@@ -8,8 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import ts from 'typescript';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { BackendProcess } from '@internal/backend-test-process';
 import {
   localProfile,
@@ -94,6 +95,18 @@ async function problemsIn(
   for (const file of files) {
     if (file.content.includes('${{')) {
       problems.push(`${file.path}: a placeholder was left unrendered`);
+    }
+    if (/\.ya?ml$/.test(file.path) && !file.content.includes('${{')) {
+      // A value such as "1.10", "NO" or "-1" must stay a string for every
+      // reader: YAML 1.1 parsers (Go's yaml.v2 among them) would turn an
+      // unquoted NO into false where YAML 1.2 keeps it a string.
+      const asRead = (version: '1.1' | '1.2') =>
+        parseAllDocuments(file.content, { version }).map(d => d.toJSON());
+      if (!isDeepStrictEqual(asRead('1.1'), asRead('1.2'))) {
+        problems.push(
+          `${file.path}: a value changes type between YAML 1.1 and 1.2`,
+        );
+      }
     }
     if (file.path.endsWith('kustomization.yaml')) {
       const { resources } = parse(file.content);

@@ -71,6 +71,53 @@ spec:
     );
   });
 
+  const routes = (rules: string) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: shop, namespace: tms }
+spec:
+  hosts: [shop]
+  http:
+${rules}`;
+
+  it('fails on an analyzer warning: a rule no request reaches', async () => {
+    workspace.setContent({
+      'istio/routes.yaml': routes(`  - route: [{ destination: { host: shop } }]
+  - route: [{ destination: { host: shop } }]
+`),
+    });
+    const ctx = mockContextFor(action, {
+      workspacePath: workspace.path,
+      input: {},
+    });
+
+    await expect(action.handler(ctx)).rejects.toThrow(
+      'spec.http[1]: VirtualService rule #1 not used (only the last rule can have no matches). [IST0130 Warning]',
+    );
+  });
+
+  it('passes with an analyzer note, which it logs', async () => {
+    workspace.setContent({
+      'istio/routes.yaml': routes(`  - match: [{ uri: { prefix: /a } }]
+    route: [{ destination: { host: shop } }]
+  - match: [{ uri: { prefix: /a } }, { uri: { prefix: /b } }]
+    route: [{ destination: { host: shop } }]
+`),
+    });
+    const ctx = mockContextFor(action, {
+      workspacePath: workspace.path,
+      input: {},
+    });
+    const info = jest.spyOn(ctx.logger, 'info');
+
+    await action.handler(ctx);
+
+    expect(info).toHaveBeenCalledWith('Manifest note', {
+      finding:
+        'istio/routes.yaml document 0 (VirtualService tms/shop) spec.http[1].match[0]: VirtualService rule #1 match #0 is not used (duplicate/overlapping match in rule 0). [IST0131 Info]',
+    });
+    expect(ctx.output).toHaveBeenCalledWith('documents', 1);
+  });
+
   it('refuses paths with no YAML and paths outside the workspace', async () => {
     workspace.setContent({ 'docs/README.md': '# nothing to validate' });
 

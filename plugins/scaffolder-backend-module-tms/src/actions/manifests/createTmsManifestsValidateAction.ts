@@ -33,8 +33,8 @@ const inputFields = {
 /**
  * Creates the `tms:manifests:validate` action: checks every Kubernetes,
  * Istio and ArgoCD document in the given workspace paths against its
- * schema and Istio's cross-resource rules, and fails on the first run that
- * finds a problem.
+ * schema, the CEL rules of the Istio CRDs and Istio's analyzer rules, and
+ * fails on any error or warning.
  *
  * @public
  */
@@ -63,11 +63,16 @@ export function createTmsManifestsValidateAction() {
 
       const result = await validateManifests(files, input);
 
-      if (result.findings.length > 0) {
+      // Generated config must be free of errors and of the warnings
+      // istioctl analyze would print; its Info notes are only logged.
+      const notes = result.findings.filter(f => f.level === 'Info');
+      const problems = result.findings.filter(f => f.level !== 'Info');
+      for (const note of notes) {
+        ctx.logger.info('Manifest note', { finding: describeFinding(note) });
+      }
+      if (problems.length > 0) {
         throw new InputError(
-          `${
-            result.findings.length
-          } problem(s) in the manifests:\n${result.findings
+          `${problems.length} problem(s) in the manifests:\n${problems
             .map(describeFinding)
             .join('\n')}`,
         );

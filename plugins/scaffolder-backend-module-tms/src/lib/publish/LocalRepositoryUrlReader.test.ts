@@ -56,7 +56,9 @@ describe('LocalRepositoryUrlReader', () => {
     const file = await reader.readUrl(
       url(published.resolve('ledger-service/src/index.ts')),
     );
-    const tree = await reader.readTree(url(published.resolve('ledger-service')));
+    const tree = await reader.readTree(
+      url(published.resolve('ledger-service')),
+    );
     const files = await tree.files();
 
     expect((await file.buffer()).toString()).toBe('export {};\n');

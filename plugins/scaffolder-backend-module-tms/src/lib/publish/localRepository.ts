@@ -28,7 +28,8 @@ export function readLocalPublishSettings(config: Config): LocalPublishSettings {
     author: {
       name: local?.getOptionalString('author.name') ?? 'TMS Scaffolder',
       email:
-        local?.getOptionalString('author.email') ?? 'scaffolder@tms.example.com',
+        local?.getOptionalString('author.email') ??
+        'scaffolder@tms.example.com',
     },
   };
 }

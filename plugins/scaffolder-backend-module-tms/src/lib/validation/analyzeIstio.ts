@@ -1,3 +1,4 @@
+import { analyzeRouteMatches } from './analyzeRouteMatches';
 import { ServiceRegistry } from './serviceRegistry';
 import { apiGroup, locate, ManifestFinding, ManifestResource } from './types';
 
@@ -189,17 +190,41 @@ function exportedNamespaces(virtualService: ManifestResource): string[] {
   ];
 }
 
-/** What IST0101 names when a destination finds no host or no port. */
+type HostProblem = {
+  code: 'IST0101' | 'IST0112';
+  field: 'host' | 'port';
+  message: string;
+};
+
+/**
+ * What is wrong with a destination's host and port, if anything: no
+ * registered host (IST0101), a port the host does not expose (IST0101), or
+ * no port for a host that exposes several (IST0112).
+ */
 function hostProblem(
   entries: Array<{ ports: number[] }>,
   host: string,
   port: number | undefined,
-): { refType: string; value: string } | undefined {
+): HostProblem | undefined {
   if (entries.length === 0) {
-    return { refType: 'host', value: host };
+    return {
+      code: IST0101,
+      field: 'host',
+      message: `Referenced host not found: "${host}"`,
+    };
   }
+
   if (port === undefined) {
-    return undefined;
+    const { ports } = entries[0];
+    return ports.length > 1
+      ? {
+          code: 'IST0112',
+          field: 'port',
+          message: `This VirtualService routes to a service "${host}" that exposes multiple ports [${ports.join(
+            ' ',
+          )}]. Specifying a port in the destination is required to disambiguate.`,
+        }
+      : undefined;
   }
 
   const portKnown = entries.some(
@@ -207,7 +232,11 @@ function hostProblem(
   );
   return portKnown
     ? undefined
-    : { refType: 'host:port', value: `${host}:${port}` };
+    : {
+        code: IST0101,
+        field: 'host',
+        message: `Referenced host:port not found: "${host}:${port}"`,
+      };
 }
 
 function checkHosts(
@@ -234,9 +263,9 @@ function checkHosts(
       if (problem) {
         findings.push({
           ...locate(virtualService),
-          field: `${reference.field}.host`,
-          code: IST0101,
-          message: `Referenced ${problem.refType} not found: "${problem.value}"`,
+          field: `${reference.field}.${problem.field}`,
+          code: problem.code,
+          message: problem.message,
         });
         break;
       }
@@ -245,13 +274,59 @@ function checkHosts(
   return findings;
 }
 
+const TLS_MODES_WITH_SERVER_CERTIFICATE = ['SIMPLE', 'MUTUAL'];
+
 /**
- * The cross-resource checks `istioctl analyze` makes for VirtualServices:
- * every subset a route or mirror names is defined by a DestinationRule the
- * VirtualService can see, every gateway it binds to exists, and, when the
- * files register services at all, every destination host and port is one
- * that a Service or ServiceEntry exports to where the VirtualService is
- * used.
+ * IST0128 and IST0129: a DestinationRule originating TLS (SIMPLE or
+ * MUTUAL) without caCertificates, a credential that could carry them, or
+ * an explicit insecureSkipVerify, never verifies the server it talks to.
+ */
+function checkServerVerification(rule: ManifestResource): ManifestFinding[] {
+  const spec = rule.object.spec ?? {};
+  const unverified = (tls: Record<string, any> | undefined) =>
+    TLS_MODES_WITH_SERVER_CERTIFICATE.includes(tls?.mode) &&
+    !tls?.caCertificates &&
+    !tls?.credentialName &&
+    tls?.insecureSkipVerify !== true;
+  const findings: ManifestFinding[] = [];
+  const policy = spec.trafficPolicy ?? {};
+  const intro = `DestinationRule ${rule.name} in namespace ${rule.namespace} has TLS mode set to`;
+  const ending =
+    'but no caCertificates are set to validate server identity for host';
+
+  if (unverified(policy.tls)) {
+    findings.push({
+      ...locate(rule),
+      field: 'spec.trafficPolicy.tls',
+      code: 'IST0128',
+      level: 'Warning',
+      message: `${intro} ${policy.tls.mode} ${ending}: ${spec.host}`,
+    });
+  }
+  (policy.portLevelSettings ?? []).forEach((settings: any, i: number) => {
+    if (unverified(settings?.tls)) {
+      findings.push({
+        ...locate(rule),
+        field: `spec.trafficPolicy.portLevelSettings[${i}].tls`,
+        code: 'IST0129',
+        level: 'Warning',
+        message: `${intro} ${settings.tls.mode} ${ending}: ${spec.host} at port ${settings.port?.number}`,
+      });
+    }
+  });
+  return findings;
+}
+
+/**
+ * The checks `istioctl analyze` makes for VirtualServices and
+ * DestinationRules: every subset a route or mirror names is defined by a
+ * DestinationRule the VirtualService can see, every gateway it binds to
+ * exists, and, when the files register services at all, every destination
+ * host and port is one that a Service or ServiceEntry exports to where the
+ * VirtualService is used, with a port wherever the host has several
+ * (IST0101, IST0112); no rule or match is shadowed by an earlier one
+ * (IST0130, IST0131); TLS origination verifies the server (IST0128,
+ * IST0129).
  *
  * @internal
  */
@@ -269,11 +344,17 @@ export function analyzeIstio(
 
   const registry = ServiceRegistry.fromResources(resources);
 
-  return resources
-    .filter(resource => isIstioNetworking(resource, 'VirtualService'))
-    .flatMap(virtualService => [
-      ...(registry.isEmpty ? [] : checkHosts(virtualService, registry)),
-      ...checkSubsets(virtualService, sources, options),
-      ...checkGateways(virtualService, gateways),
-    ]);
+  return [
+    ...resources
+      .filter(resource => isIstioNetworking(resource, 'VirtualService'))
+      .flatMap(virtualService => [
+        ...(registry.isEmpty ? [] : checkHosts(virtualService, registry)),
+        ...checkSubsets(virtualService, sources, options),
+        ...checkGateways(virtualService, gateways),
+        ...analyzeRouteMatches(virtualService),
+      ]),
+    ...resources
+      .filter(resource => isIstioNetworking(resource, 'DestinationRule'))
+      .flatMap(checkServerVerification),
+  ];
 }

@@ -14,6 +14,11 @@ export type ManifestFinding = {
   field?: string;
   /** An `istioctl analyze` message code such as IST0101, where one fits. */
   code?: string;
+  /**
+   * How serious `istioctl analyze` rates the finding; schema and CRD rule
+   * findings, which the API server rejects, are errors and leave it out.
+   */
+  level?: 'Error' | 'Warning' | 'Info';
   message: string;
 };
 
@@ -47,7 +52,9 @@ export function describeFinding(finding: ManifestFinding): string {
     ? ` (${finding.kind} ${finding.namespace}/${finding.name})`
     : '';
   const field = finding.field ? ` ${finding.field}:` : ':';
-  const code = finding.code ? ` [${finding.code}]` : '';
+  const code = finding.code
+    ? ` [${finding.code}${finding.level ? ` ${finding.level}` : ''}]`
+    : '';
   return `${finding.file} document ${finding.index}${object}${field} ${finding.message}${code}`;
 }
 

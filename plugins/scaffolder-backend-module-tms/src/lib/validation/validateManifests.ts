@@ -1,6 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { analyzeApplicationSets } from './analyzeApplicationSets';
 import { analyzeIstio } from './analyzeIstio';
+import { checkIstioCrdRules } from './istioCrdRules';
 import { checkSchema } from './schemaModels';
 import { apiGroup, locate, ManifestFinding, ManifestResource } from './types';
 
@@ -141,7 +142,11 @@ export async function validateManifests(
 
   const findings = parsed.flatMap(file => file.findings);
   for (const resource of resources) {
-    findings.push(...checkName(resource), ...(await checkSchema(resource)));
+    findings.push(
+      ...checkName(resource),
+      ...(await checkSchema(resource)),
+      ...checkIstioCrdRules(resource),
+    );
   }
   findings.push(...checkDuplicates(resources));
   findings.push(...analyzeApplicationSets(resources));
