@@ -6,6 +6,7 @@ import {
   SHARED_GATEWAY,
 } from '@internal/plugin-scaffolder-backend-module-tms';
 import { join } from 'node:path';
+import prettier from 'prettier';
 import { readTmsServices, TmsService } from './tmsServices';
 
 /** A file of deploy/platform/, by its path from the repository root. */
@@ -29,8 +30,18 @@ const INGRESS_GATEWAY_ACCOUNT =
 const DEPLOY_REPOSITORY = 'https://github.com/tms-platform/tms-deploy.git';
 const ARGOCD_PROJECT = 'tms';
 
+// The repository root; the Prettier config is looked up from there.
+const REPO_ROOT = join(__dirname, '../../../..');
+
 function file(path: string, objects: object[]): PlatformFile {
-  return { path, content: HEADER + renderYamlDocuments(objects) };
+  // Formatted as the repository's Prettier check wants it, so that the
+  // generated files pass that check unchanged.
+  const options = prettier.resolveConfig.sync(join(REPO_ROOT, path)) ?? {};
+  const content = prettier.format(HEADER + renderYamlDocuments(objects), {
+    ...options,
+    parser: 'yaml',
+  });
+  return { path, content };
 }
 
 function buildGateway() {
