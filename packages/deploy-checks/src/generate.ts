@@ -4,7 +4,10 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { GENERATED_DIRS, generatePlatformFiles } from './platform/platformFiles';
+import {
+  GENERATED_DIRS,
+  generatePlatformFiles,
+} from './platform/platformFiles';
 
 const repoRoot = resolve(__dirname, '../../..');
 

@@ -4,7 +4,10 @@
  *
  * @packageDocumentation
  */
-export { generatePlatformFiles, GENERATED_DIRS } from './platform/platformFiles';
+export {
+  generatePlatformFiles,
+  GENERATED_DIRS,
+} from './platform/platformFiles';
 export type { PlatformFile } from './platform/platformFiles';
 export { readTmsServices } from './platform/tmsServices';
 export type { TmsService } from './platform/tmsServices';

@@ -16,7 +16,8 @@ const YAML = /\.ya?ml$/;
  * ArgoCD. Other documents with an apiVersion (the zero-trust policies file
  * has a format of the platform's own) are checked by their owners' tests.
  */
-const VALIDATED_API = /^(v1|(apps|batch|policy|autoscaling)\/.+|[a-z.]*(k8s\.io|istio\.io)\/.+|argoproj\.io\/.+)$/;
+const VALIDATED_API =
+  /^(v1|(apps|batch|policy|autoscaling)\/.+|[a-z.]*(k8s\.io|istio\.io)\/.+|argoproj\.io\/.+)$/;
 
 function hasValidatedObjects(path: string): boolean {
   return (
@@ -66,9 +67,7 @@ describe('the Kubernetes, Istio and ArgoCD documents under deploy/', () => {
   );
 
   it('fail the validator when a document is broken, so the check can fail', async () => {
-    const [file] = readManifests([
-      'deploy/portal/kubernetes/base/portal.yaml',
-    ]);
+    const [file] = readManifests(['deploy/portal/kubernetes/base/portal.yaml']);
     const broken = {
       ...file,
       content: file.content.replace('replicas: 2', 'replicas: two'),
