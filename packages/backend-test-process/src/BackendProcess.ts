@@ -51,6 +51,8 @@ export class BackendProcess {
   /** A folder of this process's own, removed when it stops. */
   readonly workDir: string;
   private output = '';
+  private partialLine = '';
+  private readonly lineListeners: Array<(line: string) => void> = [];
   readonly baseUrl: string;
 
   static start(options: BackendProcessOptions) {
@@ -109,8 +111,24 @@ export class BackendProcess {
   }
 
   private record(chunk: Buffer) {
+    const text = chunk.toString();
     // Keep the tail only: enough to explain a failed start.
-    this.output = (this.output + chunk.toString()).slice(-20_000);
+    this.output = (this.output + text).slice(-20_000);
+
+    // Whole lines only, however the pipe splits them.
+    const lines = (this.partialLine + text).split('\n');
+    this.partialLine = lines.pop() ?? '';
+    for (const line of lines) {
+      this.lineListeners.forEach(listener => listener(line));
+    }
+  }
+
+  /**
+   * Calls the listener with every line the backend writes from now on, on
+   * stdout or stderr: how a test sees which process did a piece of work.
+   */
+  onOutputLine(listener: (line: string) => void) {
+    this.lineListeners.push(listener);
   }
 
   async waitUntilReady() {
