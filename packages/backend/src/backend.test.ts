@@ -8,7 +8,6 @@ import {
   AUTOMATION_TOKEN,
   CATALOG_ROOT,
   localProfile,
-  Profile,
   signInAsGuest,
   startPortalBackend,
   TEMPLATES,

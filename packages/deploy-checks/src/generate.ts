@@ -3,13 +3,14 @@
  * generated files whose service is gone: `yarn deploy:generate`.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { dirname, resolve } from 'node:path';
 import {
   GENERATED_DIRS,
   generatePlatformFiles,
 } from './platform/platformFiles';
 
-const repoRoot = resolve(__dirname, '../../..');
+const repoRoot = resolvePackagePath('@internal/deploy-checks', '../..');
 
 const files = generatePlatformFiles(repoRoot);
 for (const dir of GENERATED_DIRS) {

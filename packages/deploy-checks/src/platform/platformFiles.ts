@@ -33,13 +33,10 @@ const INGRESS_GATEWAY_ACCOUNT =
 const DEPLOY_REPOSITORY = 'https://github.com/tms-platform/tms-deploy.git';
 const ARGOCD_PROJECT = 'tms';
 
-// The repository root; the Prettier config is looked up from there.
-const REPO_ROOT = join(__dirname, '../../../..');
-
-function file(path: string, objects: object[]): PlatformFile {
+function file(repoRoot: string, path: string, objects: object[]): PlatformFile {
   // Formatted as the repository's Prettier check wants it, so that the
   // generated files pass that check unchanged.
-  const options = prettier.resolveConfig.sync(join(REPO_ROOT, path)) ?? {};
+  const options = prettier.resolveConfig.sync(join(repoRoot, path)) ?? {};
   const content = prettier.format(HEADER + renderYamlDocuments(objects), {
     ...options,
     parser: 'yaml',
@@ -90,7 +87,7 @@ function buildMeshPeerAuthentication() {
   };
 }
 
-function serviceIstioFile(service: TmsService): PlatformFile {
+function serviceIstioFile(repoRoot: string, service: TmsService): PlatformFile {
   const callers = service.publicHost
     ? [...service.callers, INGRESS_GATEWAY_ACCOUNT]
     : service.callers;
@@ -123,7 +120,7 @@ function serviceIstioFile(service: TmsService): PlatformFile {
     },
   });
 
-  return file(`deploy/platform/istio/services/${service.name}.yaml`, [
+  return file(repoRoot, `deploy/platform/istio/services/${service.name}.yaml`, [
     config.virtualService,
     config.destinationRule,
     config.peerAuthentication,
@@ -131,7 +128,7 @@ function serviceIstioFile(service: TmsService): PlatformFile {
   ]);
 }
 
-function argocdFiles(services: TmsService[]): PlatformFile[] {
+function argocdFiles(repoRoot: string, services: TmsService[]): PlatformFile[] {
   const configs = services.map(service =>
     buildArgocdConfig({
       service: service.name,
@@ -148,11 +145,15 @@ function argocdFiles(services: TmsService[]): PlatformFile[] {
   // Every service shares the project, and the generator builds the same
   // AppProject for each of them: keep one.
   return [
-    file('deploy/platform/argocd/app-project.yaml', [configs[0].appProject]),
+    file(repoRoot, 'deploy/platform/argocd/app-project.yaml', [
+      configs[0].appProject,
+    ]),
     ...services.map((service, i) =>
-      file(`deploy/platform/argocd/applicationsets/${service.name}.yaml`, [
-        configs[i].applicationSet,
-      ]),
+      file(
+        repoRoot,
+        `deploy/platform/argocd/applicationsets/${service.name}.yaml`,
+        [configs[i].applicationSet],
+      ),
     ),
   ];
 }
@@ -165,11 +166,11 @@ export function generatePlatformFiles(repoRoot: string): PlatformFile[] {
   const services = readTmsServices(join(repoRoot, 'catalog/components'));
 
   return [
-    file('deploy/platform/istio/gateway.yaml', [buildGateway()]),
-    file('deploy/platform/istio/mesh-peer-authentication.yaml', [
+    file(repoRoot, 'deploy/platform/istio/gateway.yaml', [buildGateway()]),
+    file(repoRoot, 'deploy/platform/istio/mesh-peer-authentication.yaml', [
       buildMeshPeerAuthentication(),
     ]),
-    ...services.map(serviceIstioFile),
-    ...argocdFiles(services),
+    ...services.map(service => serviceIstioFile(repoRoot, service)),
+    ...argocdFiles(repoRoot, services),
   ];
 }
