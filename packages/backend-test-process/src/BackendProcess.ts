@@ -1,9 +1,29 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const BACKSTAGE_CLI = require.resolve('@backstage/cli/bin/backstage-cli');
+
+/**
+ * A loopback port that is free now, as the kernel hands it out for port 0.
+ * A port picked at random could belong to another backend of a parallel
+ * test, which would then answer this one's readiness probe. Asked in a
+ * child process because Node binds sockets only asynchronously.
+ */
+function freePort(): number {
+  const output = execFileSync(
+    process.execPath,
+    [
+      '-e',
+      "const s = require('node:net').createServer();" +
+        "s.listen(0, '127.0.0.1', () => {" +
+        'process.stdout.write(String(s.address().port)); s.close(); });',
+    ],
+    { encoding: 'utf8' },
+  );
+  return Number(output);
+}
 
 /** Backends still running; killed if the test run itself is stopped. */
 const running = new Set<number>();
@@ -56,7 +76,7 @@ export class BackendProcess {
   readonly baseUrl: string;
 
   static start(options: BackendProcessOptions) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const workDir = mkdtempSync(join(tmpdir(), 'tms-backend-test-'));
     const overrideFile = join(workDir, 'app-config.test.yaml');

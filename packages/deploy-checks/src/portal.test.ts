@@ -180,6 +180,7 @@ describe('the portal deployment', () => {
     );
     expect(stages).toEqual([
       'skeleton',
+      'base',
       'build',
       'runtime',
       'portal',

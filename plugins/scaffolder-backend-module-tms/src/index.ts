@@ -18,7 +18,10 @@ export type { ManifestFinding } from './lib/validation/types';
 
 // The generators behind tms:istio:generate and tms:argocd:generate, for the
 // repository's own platform config in deploy/platform/.
-export { buildIstioConfig } from './lib/istio/buildIstioConfig';
+export {
+  buildIstioConfig,
+  ISTIO_TRAFFIC_DEFAULTS,
+} from './lib/istio/buildIstioConfig';
 export type {
   IstioConfig,
   IstioConfigOptions,

@@ -1,6 +1,7 @@
 import {
   buildArgocdConfig,
   buildIstioConfig,
+  ISTIO_TRAFFIC_DEFAULTS,
   GATEWAY_HOSTS,
   renderYamlDocuments,
   SHARED_GATEWAY,
@@ -102,22 +103,8 @@ function serviceIstioFile(repoRoot: string, service: TmsService): PlatformFile {
     gateway: SHARED_GATEWAY,
     pathPrefix: '/',
     callers,
-    loadBalancer: 'LEAST_CONN',
     weights: { blue: 100, green: 0 },
-    timeout: '10s',
-    retries: { attempts: 3, perTryTimeout: '2s', backoff: '25ms' },
-    connectionPool: {
-      maxConnections: 100,
-      http1MaxPendingRequests: 50,
-      http2MaxRequests: 200,
-      maxRequestsPerConnection: 0,
-    },
-    outlierDetection: {
-      consecutive5xxErrors: 5,
-      interval: '10s',
-      baseEjectionTime: '30s',
-      maxEjectionPercent: 50,
-    },
+    ...ISTIO_TRAFFIC_DEFAULTS,
   });
 
   return file(repoRoot, `deploy/platform/istio/services/${service.name}.yaml`, [
