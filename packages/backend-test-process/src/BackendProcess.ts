@@ -1,9 +1,29 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const BACKSTAGE_CLI = require.resolve('@backstage/cli/bin/backstage-cli');
+
+/**
+ * A loopback port that is free now, as the kernel hands it out for port 0.
+ * A port picked at random could belong to another backend of a parallel
+ * test, which would then answer this one's readiness probe. Asked in a
+ * child process because Node binds sockets only asynchronously.
+ */
+function freePort(): number {
+  const output = execFileSync(
+    process.execPath,
+    [
+      '-e',
+      "const s = require('node:net').createServer();" +
+        "s.listen(0, '127.0.0.1', () => {" +
+        'process.stdout.write(String(s.address().port)); s.close(); });',
+    ],
+    { encoding: 'utf8' },
+  );
+  return Number(output);
+}
 
 /** Backends still running; killed if the test run itself is stopped. */
 const running = new Set<number>();
@@ -51,10 +71,12 @@ export class BackendProcess {
   /** A folder of this process's own, removed when it stops. */
   readonly workDir: string;
   private output = '';
+  private partialLine = '';
+  private readonly lineListeners: Array<(line: string) => void> = [];
   readonly baseUrl: string;
 
   static start(options: BackendProcessOptions) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const workDir = mkdtempSync(join(tmpdir(), 'tms-backend-test-'));
     const overrideFile = join(workDir, 'app-config.test.yaml');
@@ -109,8 +131,24 @@ export class BackendProcess {
   }
 
   private record(chunk: Buffer) {
+    const text = chunk.toString();
     // Keep the tail only: enough to explain a failed start.
-    this.output = (this.output + chunk.toString()).slice(-20_000);
+    this.output = (this.output + text).slice(-20_000);
+
+    // Whole lines only, however the pipe splits them.
+    const lines = (this.partialLine + text).split('\n');
+    this.partialLine = lines.pop() ?? '';
+    for (const line of lines) {
+      this.lineListeners.forEach(listener => listener(line));
+    }
+  }
+
+  /**
+   * Calls the listener with every line the backend writes from now on, on
+   * stdout or stderr: how a test sees which process did a piece of work.
+   */
+  onOutputLine(listener: (line: string) => void) {
+    this.lineListeners.push(listener);
   }
 
   async waitUntilReady() {

@@ -1,30 +1,30 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { AlphaEntity } from '@backstage/catalog-model/alpha';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import knexFactory, { Knex } from 'knex';
 import { parseAllDocuments } from 'yaml';
 import { BackendProcess } from '@internal/backend-test-process';
 import {
   AUTOMATION_TOKEN,
   CATALOG_ROOT,
   localProfile,
-  Profile,
   signInAsGuest,
   startPortalBackend,
   TEMPLATES,
   waitForEntities,
 } from './__testUtils__/portalBackend';
+import {
+  dropDatabases,
+  listDatabases,
+  POSTGRES_URL,
+  productionProfile,
+} from './__testUtils__/production';
 
 /*
  * These tests start the portal backend as a process of its own (see
  * startPortalBackend) and talk to it over HTTP with a token from the guest
  * sign-in.
  */
-
-const POSTGRES_URL =
-  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
 
 // Starting the backend and waiting for the catalog to settle takes a while
 // on a 2-core machine.
@@ -54,52 +54,6 @@ function declaredEntityRefs(): string[] {
   return refs;
 }
 
-/**
- * Production: app-config.production.yaml on the local PostgreSQL server, its
- * settings from the environment as in a pod.
- */
-function productionProfile(): Profile {
-  const url = new URL(POSTGRES_URL ?? 'postgresql://unset');
-  return {
-    configFiles: ['app-config.yaml', 'app-config.production.yaml'],
-    env: {
-      PORTAL_BASE_URL: 'http://127.0.0.1',
-      POSTGRES_HOST: url.hostname,
-      POSTGRES_PORT: url.port || '5432',
-      POSTGRES_USER: decodeURIComponent(url.username),
-      POSTGRES_PASSWORD: decodeURIComponent(url.password),
-      AUTH_GITHUB_CLIENT_ID: 'tms-portal-tests',
-      AUTH_GITHUB_CLIENT_SECRET: 'tms-portal-tests',
-    },
-    database: {
-      // A prefix of its own per run, so that runs never share databases.
-      prefix: `tms_it_${randomBytes(4).toString('hex')}_`,
-    },
-  };
-}
-
-async function withPostgres<T>(fn: (admin: Knex) => Promise<T>) {
-  const admin = knexFactory({ client: 'pg', connection: POSTGRES_URL });
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.destroy();
-  }
-}
-
-/** The plugin names of the databases a PostgreSQL run created. */
-function listDatabases(prefix: string): Promise<string[]> {
-  return withPostgres(async admin => {
-    const { rows } = await admin.raw(
-      'SELECT datname FROM pg_database WHERE starts_with(datname, ?)',
-      [prefix],
-    );
-    return (rows as Array<{ datname: string }>).map(row =>
-      row.datname.slice(prefix.length),
-    );
-  });
-}
-
 async function getJson(backend: BackendProcess, token: string, path: string) {
   const response = await fetch(`${backend.baseUrl}${path}`, {
     headers: { Authorization: `Bearer ${token}` },
@@ -108,18 +62,6 @@ async function getJson(backend: BackendProcess, token: string, path: string) {
     throw new Error(`GET ${path} answered ${response.status}`);
   }
   return response.json();
-}
-
-/** Removes the per-plugin databases that a PostgreSQL run created. */
-async function dropDatabases(prefix: string) {
-  const plugins = await listDatabases(prefix);
-  await withPostgres(async admin => {
-    for (const plugin of plugins) {
-      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [
-        `${prefix}${plugin}`,
-      ]);
-    }
-  });
 }
 
 describe('the TMS Portal backend', () => {

@@ -1,5 +1,8 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { buildIstioConfig } from '../../lib/istio/buildIstioConfig';
+import {
+  buildIstioConfig,
+  ISTIO_TRAFFIC_DEFAULTS,
+} from '../../lib/istio/buildIstioConfig';
 import {
   DNS_LABEL,
   GATEWAY_HOSTS,
@@ -59,7 +62,7 @@ const inputFields = {
   loadBalancer: z =>
     z
       .enum(['LEAST_CONN', 'ROUND_ROBIN'])
-      .default('LEAST_CONN')
+      .default(ISTIO_TRAFFIC_DEFAULTS.loadBalancer)
       .describe('Load balancing between the pods of a subset'),
   blueWeight: z =>
     z
@@ -73,7 +76,7 @@ const inputFields = {
     z
       .string()
       .regex(DURATION)
-      .default('10s')
+      .default(ISTIO_TRAFFIC_DEFAULTS.timeout)
       .describe('Timeout of a request including its retries'),
   retries: z =>
     z
@@ -82,7 +85,7 @@ const inputFields = {
         perTryTimeout: z.string().regex(DURATION),
         backoff: z.string().regex(DURATION),
       })
-      .default({ attempts: 3, perTryTimeout: '2s', backoff: '25ms' })
+      .default(ISTIO_TRAFFIC_DEFAULTS.retries)
       .describe(
         'Retry attempts, the timeout of each try and the base backoff between tries',
       ),
@@ -94,12 +97,7 @@ const inputFields = {
         http2MaxRequests: z.number().int().min(1),
         maxRequestsPerConnection: z.number().int().min(0),
       })
-      .default({
-        maxConnections: 100,
-        http1MaxPendingRequests: 50,
-        http2MaxRequests: 200,
-        maxRequestsPerConnection: 0,
-      })
+      .default(ISTIO_TRAFFIC_DEFAULTS.connectionPool)
       .describe('Connection pool limits per pod of the calling side'),
   outlierDetection: z =>
     z
@@ -109,12 +107,7 @@ const inputFields = {
         baseEjectionTime: z.string().regex(DURATION),
         maxEjectionPercent: z.number().int().min(0).max(100),
       })
-      .default({
-        consecutive5xxErrors: 5,
-        interval: '10s',
-        baseEjectionTime: '30s',
-        maxEjectionPercent: 50,
-      })
+      .default(ISTIO_TRAFFIC_DEFAULTS.outlierDetection)
       .describe('Circuit breaking: when a pod is ejected and for how long'),
   targetPath: z =>
     z

@@ -36,6 +36,34 @@ export type IstioConfigOptions = {
   };
 };
 
+/**
+ * The traffic settings a TMS service gets unless it asks otherwise: the
+ * defaults of tms:istio:generate and the settings of the eleven services in
+ * deploy/platform/.
+ *
+ * @internal
+ */
+export const ISTIO_TRAFFIC_DEFAULTS: Pick<
+  IstioConfigOptions,
+  'loadBalancer' | 'timeout' | 'retries' | 'connectionPool' | 'outlierDetection'
+> = {
+  loadBalancer: 'LEAST_CONN',
+  timeout: '10s',
+  retries: { attempts: 3, perTryTimeout: '2s', backoff: '25ms' },
+  connectionPool: {
+    maxConnections: 100,
+    http1MaxPendingRequests: 50,
+    http2MaxRequests: 200,
+    maxRequestsPerConnection: 0,
+  },
+  outlierDetection: {
+    consecutive5xxErrors: 5,
+    interval: '10s',
+    baseEjectionTime: '30s',
+    maxEjectionPercent: 50,
+  },
+};
+
 /** @internal */
 export type IstioConfig = {
   virtualService: object;
