@@ -82,6 +82,36 @@ describe('TrafficGenerator', () => {
         /^(203\.0\.113\.7|198\.51\.100\.23|192\.0\.2\.44)$/,
       );
       expect(generator.requests).toBeGreaterThan(60);
+
+      // Sign-ins as security events, next to the attack's failures.
+      const signIns = await read(
+        '/logs?service=auth-service&severity=INFO&query=Login%20succeeded',
+      );
+      expect(signIns.body.logs.length).toBeGreaterThan(0);
+      expect(signIns.body.logs[0]).toMatchObject({
+        eventName: 'auth.login.succeeded',
+        attributes: {
+          'client.address': expect.stringMatching(/^198\.1[89]\./),
+          'user.name': expect.stringMatching(/@tms\.example\.com$/),
+        },
+      });
+
+      // The business metrics, through the SDK's metric exporters.
+      const business = await read('/business/metrics');
+      expect(business.status).toBe(200);
+      expect(business.body.activeUsers.total).toBeGreaterThan(0);
+      expect(business.body.activeUsers.byRegion.length).toBeGreaterThan(0);
+      expect(business.body.quizzes.started).toBeGreaterThanOrEqual(
+        business.body.quizzes.completed,
+      );
+      expect(business.body.quizzes.completionRate).toBeGreaterThan(0);
+      expect(business.body.quizzes.completionRate).toBeLessThanOrEqual(1);
+      expect(business.body.safetyChecks.total).toBeGreaterThan(0);
+      expect(business.body.invoices.generated).toBeGreaterThan(0);
+      expect(business.body.customerSatisfaction.average).toBeGreaterThanOrEqual(
+        1,
+      );
+      expect(business.body.customerSatisfaction.average).toBeLessThanOrEqual(5);
     },
   );
 });
