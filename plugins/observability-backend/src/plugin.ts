@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { readEngineConfig } from './config';
 import { DatabaseMetricStore } from './database/DatabaseMetricStore';
+import { DatabaseSecurityEventStore } from './database/DatabaseSecurityEventStore';
 import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
 import { createRouter } from './router';
 import { BusinessMetricsService } from './services/BusinessMetricsService';
@@ -11,6 +12,7 @@ import { EngineMetrics } from './services/EngineMetrics';
 import { OtlpReceiver } from './services/OtlpReceiver';
 import { PerformanceService } from './services/PerformanceService';
 import { RetentionTask } from './services/RetentionTask';
+import { SecurityDashboardService } from './services/SecurityDashboardService';
 import { TelemetryQueryService } from './services/TelemetryQueryService';
 
 /**
@@ -64,6 +66,9 @@ export const observabilityPlugin = createBackendPlugin({
         await retention.schedule(scheduler);
         const performance = PerformanceService.create({ store });
         const business = BusinessMetricsService.create({ store: metricStore });
+        const security = SecurityDashboardService.create({
+          store: await DatabaseSecurityEventStore.create({ database }),
+        });
 
         httpRouter.use(
           await createRouter({
@@ -75,6 +80,7 @@ export const observabilityPlugin = createBackendPlugin({
             metrics,
             metricStore,
             business,
+            security,
             maxBodyBytes: engineConfig.maxBodyBytes,
           }),
         );

@@ -18,6 +18,7 @@ import { EngineMetrics } from './services/EngineMetrics';
 import { PerformanceService } from './services/PerformanceService';
 import { BusinessMetricsService } from './services/BusinessMetricsService';
 import { MetricStore } from './database/MetricStore';
+import { SecurityDashboardService } from './services/SecurityDashboardService';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -115,6 +116,7 @@ export async function createRouter(options: {
   metrics: EngineMetrics;
   metricStore: MetricStore;
   business: BusinessMetricsService;
+  security: SecurityDashboardService;
   maxBodyBytes: number;
 }): Promise<express.Router> {
   const {
@@ -126,6 +128,7 @@ export async function createRouter(options: {
     metrics,
     metricStore,
     business,
+    security,
     maxBodyBytes,
   } = options;
   const router = Router();
@@ -238,6 +241,20 @@ export async function createRouter(options: {
       to: new Date(toMs).toISOString(),
       region: query.region ?? null,
       ...(await business.kpis({ fromMs, toMs, region: query.region })),
+    });
+  });
+
+  router.get('/security/dashboard', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parseOrThrow(windowQuery, req.query, 'query');
+
+    const window = toWindow(query);
+    const toMs = window.toMs ?? Date.now();
+    const fromMs = window.fromMs ?? toMs - HOUR_MS;
+    res.json({
+      from: new Date(fromMs).toISOString(),
+      to: new Date(toMs).toISOString(),
+      ...(await security.dashboard({ fromMs, toMs })),
     });
   });
 
