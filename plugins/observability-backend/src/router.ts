@@ -1,7 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import express from 'express';
-import Router from 'express-promise-router';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import getRawBody from 'raw-body';
 import { z } from 'zod';
 import {
@@ -19,8 +19,12 @@ import { PerformanceService } from './services/PerformanceService';
 import { BusinessMetricsService } from './services/BusinessMetricsService';
 import { MetricStore } from './database/MetricStore';
 import { SecurityDashboardService } from './services/SecurityDashboardService';
+import { readOpenApiDocument } from './schema/openapi';
 
 const HOUR_MS = 60 * 60 * 1000;
+
+/** The validator hands over the path with the plugin's mount in front. */
+const OTLP_EXPORT_PATH = /\/v1\/(traces|logs|metrics)$/;
 
 const ERROR_STATUS: Record<string, number> = {
   PayloadTooLargeError: 413,
@@ -131,7 +135,15 @@ export async function createRouter(options: {
     security,
     maxBodyBytes,
   } = options;
-  const router = Router();
+  // Every request is checked against the OpenAPI document first; a
+  // request that breaks it is a 400 naming the problem. The OTLP routes
+  // are left to the OTLP reader, which reads their bodies as sent (the
+  // validator can read neither protobuf nor gzip) and answers 413 and 415
+  // as OTLP clients expect; hence also no body parser.
+  const router = createValidatedOpenApiRouter(readOpenApiDocument(), {
+    middleware: [(_req, _res, next) => next()],
+    validatorOptions: { ignorePaths: OTLP_EXPORT_PATH },
+  });
 
   // The bytes as sent, in either encoding and still compressed: the
   // receiver decodes them, so that it can bound decompression too.
@@ -194,7 +206,11 @@ export async function createRouter(options: {
 
   router.get('/traces/:traceId', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const traceId = parseOrThrow(traceIdParam, req.params.traceId, 'traceId');
+    const traceId = parseOrThrow(
+      traceIdParam,
+      (req.params as Record<string, string>).traceId,
+      'traceId',
+    );
 
     res.json(await queries.getTrace(traceId));
   });
