@@ -9,6 +9,7 @@ import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
 import { createRouter } from './router';
 import { BusinessMetricsService } from './services/BusinessMetricsService';
 import { EngineMetrics } from './services/EngineMetrics';
+import { IngestLimiter } from './services/IngestLimiter';
 import { OtlpReceiver } from './services/OtlpReceiver';
 import { PerformanceService } from './services/PerformanceService';
 import { RetentionTask } from './services/RetentionTask';
@@ -81,6 +82,7 @@ export const observabilityPlugin = createBackendPlugin({
             metricStore,
             business,
             security,
+            ingestLimiter: IngestLimiter.create(engineConfig),
             maxBodyBytes: engineConfig.maxBodyBytes,
           }),
         );

@@ -20,6 +20,7 @@ import { BusinessMetricsService } from './services/BusinessMetricsService';
 import { MetricStore } from './database/MetricStore';
 import { SecurityDashboardService } from './services/SecurityDashboardService';
 import { readOpenApiDocument } from './schema/openapi';
+import { IngestLimiter, IngestOverloadedError } from './services/IngestLimiter';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -27,6 +28,7 @@ const HOUR_MS = 60 * 60 * 1000;
 const OTLP_EXPORT_PATH = /\/v1\/(traces|logs|metrics)$/;
 
 const ERROR_STATUS: Record<string, number> = {
+  IngestOverloadedError: 429,
   PayloadTooLargeError: 413,
   UnsupportedMediaTypeError: 415,
 };
@@ -121,6 +123,7 @@ export async function createRouter(options: {
   metricStore: MetricStore;
   business: BusinessMetricsService;
   security: SecurityDashboardService;
+  ingestLimiter: IngestLimiter;
   maxBodyBytes: number;
 }): Promise<express.Router> {
   const {
@@ -133,6 +136,7 @@ export async function createRouter(options: {
     metricStore,
     business,
     security,
+    ingestLimiter,
     maxBodyBytes,
   } = options;
   // Every request is checked against the OpenAPI document first; a
@@ -152,12 +156,25 @@ export async function createRouter(options: {
     async (req: express.Request, res: express.Response) => {
       await httpAuth.credentials(req, { allow: ['service'] });
 
-      const response = await receive({
-        contentType: req.header('content-type'),
-        contentEncoding: req.header('content-encoding'),
-        body: await getRawBody(req, { limit: maxBodyBytes }),
-      });
-      res.status(200).type(response.contentType).send(response.body);
+      // Admitted before the body is read: a refused export costs neither
+      // memory nor the database. A body of unknown length may be as large
+      // as the limit allows.
+      const declared = Number(req.header('content-length'));
+      const release = ingestLimiter.admit(
+        Number.isInteger(declared) && declared >= 0
+          ? Math.min(declared, maxBodyBytes)
+          : maxBodyBytes,
+      );
+      try {
+        const response = await receive({
+          contentType: req.header('content-type'),
+          contentEncoding: req.header('content-encoding'),
+          body: await getRawBody(req, { limit: maxBodyBytes }),
+        });
+        res.status(200).type(response.contentType).send(response.body);
+      } finally {
+        release();
+      }
     };
 
   router.post(
@@ -307,6 +324,9 @@ export async function createRouter(options: {
       if (!status) {
         next(error);
         return;
+      }
+      if (error instanceof IngestOverloadedError) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
       }
       res.status(status).json({
         error: { name: error.name, message: error.message },
