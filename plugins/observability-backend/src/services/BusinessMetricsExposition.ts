@@ -14,83 +14,98 @@ const WINDOW = { window: '1h' };
  * as 0).
  */
 export class BusinessMetricsExposition {
+  private readonly business: BusinessMetricsService;
+  private readonly logger: LoggerService;
+  private readonly activeUsers: Gauge<'region'>;
+  private readonly completion: Gauge<'window'>;
+  private readonly compliance: Gauge<'window'>;
+  private readonly invoices: Gauge<'stage' | 'window'>;
+  private readonly satisfaction: Gauge<'window'>;
+  private pending?: Promise<void>;
+
   static register(options: {
     registry: Registry;
     business: BusinessMetricsService;
     logger: LoggerService;
   }) {
-    const { registry, business, logger } = options;
-    const registers = [registry];
+    return new BusinessMetricsExposition(options);
+  }
 
-    const activeUsers = new Gauge({
+  private constructor(options: {
+    registry: Registry;
+    business: BusinessMetricsService;
+    logger: LoggerService;
+  }) {
+    this.business = options.business;
+    this.logger = options.logger;
+    const registers = [options.registry];
+    // Every gauge's collect runs the one query of the scrape.
+    const collect = () => this.collectOnce();
+
+    this.activeUsers = new Gauge({
       name: 'tms_business_active_users',
       help: 'Users signed in, by region (tms.business.active_users).',
       labelNames: ['region'],
       registers,
-      collect: () => collectOnce(),
+      collect,
     });
     const windowGauge = (name: string, help: string) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['window'],
-        registers,
-        collect: () => collectOnce(),
-      });
-    const completion = windowGauge(
+      new Gauge({ name, help, labelNames: ['window'], registers, collect });
+    this.completion = windowGauge(
       'tms_business_quiz_completion_ratio',
       'Quizzes completed per quiz started in the last hour.',
     );
-    const compliance = windowGauge(
+    this.compliance = windowGauge(
       'tms_business_safety_check_compliance_ratio',
       'Safety checks that found the site compliant in the last hour, 0 to 1.',
     );
-    const invoices = new Gauge({
+    this.invoices = new Gauge({
       name: 'tms_business_invoices',
       help: 'Invoices generated and processed in the last hour, by stage.',
       labelNames: ['stage', 'window'],
       registers,
-      collect: () => collectOnce(),
+      collect,
     });
-    const satisfaction = windowGauge(
+    this.satisfaction = windowGauge(
       'tms_business_customer_satisfaction_average',
       'Mean customer rating, 1 to 5, in the last hour.',
     );
+  }
 
-    // One query per scrape sets every gauge; the gauges' collect runs it
-    // once through a shared promise.
-    let pending: Promise<void> | undefined;
-    const refresh = async () => {
-      const toMs = Date.now();
-      try {
-        const kpis = await business.kpis({ fromMs: toMs - WINDOW_MS, toMs });
+  private collectOnce() {
+    this.pending ??= this.refresh().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
 
-        activeUsers.reset();
-        for (const { region, users } of kpis.activeUsers.byRegion) {
-          activeUsers.set({ region }, users);
-        }
-        setOrReset(completion, kpis.quizzes.completionRate);
-        setOrReset(compliance, kpis.safetyChecks.complianceRate);
-        invoices.reset();
-        for (const [stage, count] of Object.entries(kpis.invoices)) {
-          if (count !== null) {
-            invoices.set({ stage, ...WINDOW }, count);
-          }
-        }
-        setOrReset(satisfaction, kpis.customerSatisfaction.average);
-      } catch (error) {
-        // A scrape still answers with the engine's own series.
-        logger.warn('Could not work out the business KPIs for /metrics', {
-          error: String(error),
-        });
-      }
-    };
-    const collectOnce = () => {
-      pending ??= refresh().finally(() => {
-        pending = undefined;
+  private async refresh() {
+    const toMs = Date.now();
+    try {
+      const kpis = await this.business.kpis({
+        fromMs: toMs - WINDOW_MS,
+        toMs,
       });
-      return pending;
-    };
+
+      this.activeUsers.reset();
+      for (const { region, users } of kpis.activeUsers.byRegion) {
+        this.activeUsers.set({ region }, users);
+      }
+      setOrReset(this.completion, kpis.quizzes.completionRate);
+      setOrReset(this.compliance, kpis.safetyChecks.complianceRate);
+      this.invoices.reset();
+      for (const [stage, count] of Object.entries(kpis.invoices)) {
+        if (count !== null) {
+          this.invoices.set({ stage, ...WINDOW }, count);
+        }
+      }
+      setOrReset(this.satisfaction, kpis.customerSatisfaction.average);
+    } catch (error) {
+      // A scrape still answers with the engine's own series.
+      this.logger.warn('Could not work out the business KPIs for /metrics', {
+        error: String(error),
+      });
+    }
   }
 }
 
