@@ -20,9 +20,8 @@ import { BusinessMetricsService } from './services/BusinessMetricsService';
 import { MetricStore } from './database/MetricStore';
 import { SecurityDashboardService } from './services/SecurityDashboardService';
 import { readOpenApiDocument } from './schema/openapi';
+import { resolveWindow } from './services/window';
 import { IngestLimiter, IngestOverloadedError } from './services/IngestLimiter';
-
-const HOUR_MS = 60 * 60 * 1000;
 
 /** The validator hands over the path with the plugin's mount in front. */
 const OTLP_EXPORT_PATH = /\/v1\/(traces|logs|metrics)$/;
@@ -250,13 +249,10 @@ export async function createRouter(options: {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const query = parseOrThrow(metricPointQuery, req.query, 'query');
 
-    const window = toWindow(query);
-    const toMs = window.toMs ?? Date.now();
     const points = await metricStore.searchPoints({
       name: query.name,
       service: query.service,
-      fromMs: window.fromMs ?? toMs - HOUR_MS,
-      toMs,
+      ...resolveWindow(toWindow(query)),
       limit: query.limit ?? 100,
     });
     res.json({ points });
@@ -266,29 +262,14 @@ export async function createRouter(options: {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const query = parseOrThrow(businessQuery, req.query, 'query');
 
-    const window = toWindow(query);
-    const toMs = window.toMs ?? Date.now();
-    const fromMs = window.fromMs ?? toMs - HOUR_MS;
-    res.json({
-      from: new Date(fromMs).toISOString(),
-      to: new Date(toMs).toISOString(),
-      region: query.region ?? null,
-      ...(await business.kpis({ fromMs, toMs, region: query.region })),
-    });
+    res.json(await business.kpis({ ...toWindow(query), region: query.region }));
   });
 
   router.get('/security/dashboard', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const query = parseOrThrow(windowQuery, req.query, 'query');
 
-    const window = toWindow(query);
-    const toMs = window.toMs ?? Date.now();
-    const fromMs = window.fromMs ?? toMs - HOUR_MS;
-    res.json({
-      from: new Date(fromMs).toISOString(),
-      to: new Date(toMs).toISOString(),
-      ...(await security.dashboard({ fromMs, toMs })),
-    });
+    res.json(await security.dashboard(toWindow(query)));
   });
 
   router.get('/metrics', async (req, res) => {
