@@ -86,6 +86,26 @@ describe('the OpenAPI document', () => {
       expect(response.body.error).toEqual({ name: 'InputError', message });
     });
 
+    it('leaves credentials to Backstage', async () => {
+      const { server: open } = await startTestBackend({
+        features: [
+          observabilityPlugin,
+          mockServices.database.factory(),
+          mockServices.rootConfig.factory({
+            data: {
+              observability: { unauthenticatedPaths: ['/health', '/metrics'] },
+            },
+          }),
+        ],
+      });
+
+      // The document asks for a bearer token; the configuration opens
+      // /metrics, and the configuration wins.
+      const metrics = await request(open).get('/api/observability/metrics');
+      expect(metrics.status).toBe(200);
+      expect(metrics.text).toContain('tms_observability_ingested_items_total');
+    });
+
     it('serves the document it enforces', async () => {
       const response = await request(server)
         .get('/api/observability/openapi.json')
