@@ -3,12 +3,18 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { readEngineConfig } from './config';
+import { DatabaseMetricStore } from './database/DatabaseMetricStore';
+import { DatabaseSecurityEventStore } from './database/DatabaseSecurityEventStore';
 import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
 import { createRouter } from './router';
+import { BusinessMetricsExposition } from './services/BusinessMetricsExposition';
+import { BusinessMetricsService } from './services/BusinessMetricsService';
 import { EngineMetrics } from './services/EngineMetrics';
+import { IngestLimiter } from './services/IngestLimiter';
 import { OtlpReceiver } from './services/OtlpReceiver';
 import { PerformanceService } from './services/PerformanceService';
 import { RetentionTask } from './services/RetentionTask';
+import { SecurityDashboardService } from './services/SecurityDashboardService';
 import { TelemetryQueryService } from './services/TelemetryQueryService';
 
 /**
@@ -41,8 +47,12 @@ export const observabilityPlugin = createBackendPlugin({
 
         const metrics = EngineMetrics.create(engineConfig);
         const store = await DatabaseTelemetryStore.create({ database });
+        // After the telemetry store: both run the same migrations, and the
+        // second run finds nothing left to do.
+        const metricStore = await DatabaseMetricStore.create({ database });
         const receiver = OtlpReceiver.create({
           store,
+          metricStore,
           metrics,
           logger,
           maxBodyBytes: engineConfig.maxBodyBytes,
@@ -50,12 +60,22 @@ export const observabilityPlugin = createBackendPlugin({
         const queries = TelemetryQueryService.create({ store });
         const retention = RetentionTask.create({
           store,
+          metricStore,
           logger,
           retentionDays: engineConfig.retentionDays,
         });
 
         await retention.schedule(scheduler);
         const performance = PerformanceService.create({ store });
+        const business = BusinessMetricsService.create({ store: metricStore });
+        BusinessMetricsExposition.register({
+          registry: metrics.registry,
+          business,
+          logger,
+        });
+        const security = SecurityDashboardService.create({
+          store: await DatabaseSecurityEventStore.create({ database }),
+        });
 
         httpRouter.use(
           await createRouter({
@@ -65,6 +85,10 @@ export const observabilityPlugin = createBackendPlugin({
             performance,
             store,
             metrics,
+            metricStore,
+            business,
+            security,
+            ingestLimiter: IngestLimiter.create(engineConfig),
             maxBodyBytes: engineConfig.maxBodyBytes,
           }),
         );

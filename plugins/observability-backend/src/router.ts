@@ -1,7 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import express from 'express';
-import Router from 'express-promise-router';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import getRawBody from 'raw-body';
 import { z } from 'zod';
 import {
@@ -16,8 +16,18 @@ import {
 import { TelemetryStore } from './database/TelemetryStore';
 import { EngineMetrics } from './services/EngineMetrics';
 import { PerformanceService } from './services/PerformanceService';
+import { BusinessMetricsService } from './services/BusinessMetricsService';
+import { MetricStore } from './database/MetricStore';
+import { SecurityDashboardService } from './services/SecurityDashboardService';
+import { readOpenApiDocument } from './schema/openapi';
+import { resolveWindow } from './services/window';
+import { IngestLimiter, IngestOverloadedError } from './services/IngestLimiter';
+
+/** The validator hands over the path with the plugin's mount in front. */
+const OTLP_EXPORT_PATH = /\/v1\/(traces|logs|metrics)$/;
 
 const ERROR_STATUS: Record<string, number> = {
+  IngestOverloadedError: 429,
   PayloadTooLargeError: 413,
   UnsupportedMediaTypeError: 415,
 };
@@ -45,6 +55,30 @@ const windowQuery = z
     message: 'from must be before to',
     path: ['from'],
   });
+
+const regionParam = z.string().min(1).max(64);
+
+const businessQuery = z
+  .object({
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+    region: regionParam.optional(),
+  })
+  .strict()
+  .refine(q => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
+    message: 'from must be before to',
+    path: ['from'],
+  });
+
+const metricPointQuery = z
+  .object({
+    name: z.string().min(1).max(255).optional(),
+    service: z.string().min(1).max(255).optional(),
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
 
 const logSearchQuery = z
   .object({
@@ -85,6 +119,10 @@ export async function createRouter(options: {
   performance: PerformanceService;
   store: TelemetryStore;
   metrics: EngineMetrics;
+  metricStore: MetricStore;
+  business: BusinessMetricsService;
+  security: SecurityDashboardService;
+  ingestLimiter: IngestLimiter;
   maxBodyBytes: number;
 }): Promise<express.Router> {
   const {
@@ -94,9 +132,26 @@ export async function createRouter(options: {
     performance,
     store,
     metrics,
+    metricStore,
+    business,
+    security,
+    ingestLimiter,
     maxBodyBytes,
   } = options;
-  const router = Router();
+  // Every request is checked against the OpenAPI document first; a
+  // request that breaks it is a 400 naming the problem. The OTLP routes
+  // are left to the OTLP reader, which reads their bodies as sent (the
+  // validator can read neither protobuf nor gzip) and answers 413 and 415
+  // as OTLP clients expect; hence also no body parser.
+  const router = createValidatedOpenApiRouter(readOpenApiDocument(), {
+    middleware: [(_req, _res, next) => next()],
+    // Credentials are Backstage's to check (httpAuth and the auth policy
+    // of unauthenticatedPaths), not the validator's.
+    validatorOptions: {
+      ignorePaths: OTLP_EXPORT_PATH,
+      validateSecurity: false,
+    },
+  });
 
   // The bytes as sent, in either encoding and still compressed: the
   // receiver decodes them, so that it can bound decompression too.
@@ -105,12 +160,25 @@ export async function createRouter(options: {
     async (req: express.Request, res: express.Response) => {
       await httpAuth.credentials(req, { allow: ['service'] });
 
-      const response = await receive({
-        contentType: req.header('content-type'),
-        contentEncoding: req.header('content-encoding'),
-        body: await getRawBody(req, { limit: maxBodyBytes }),
-      });
-      res.status(200).type(response.contentType).send(response.body);
+      // Admitted before the body is read: a refused export costs neither
+      // memory nor the database. A body of unknown length may be as large
+      // as the limit allows.
+      const declared = Number(req.header('content-length'));
+      const release = ingestLimiter.admit(
+        Number.isInteger(declared) && declared >= 0
+          ? Math.min(declared, maxBodyBytes)
+          : maxBodyBytes,
+      );
+      try {
+        const response = await receive({
+          contentType: req.header('content-type'),
+          contentEncoding: req.header('content-encoding'),
+          body: await getRawBody(req, { limit: maxBodyBytes }),
+        });
+        res.status(200).type(response.contentType).send(response.body);
+      } finally {
+        release();
+      }
     };
 
   router.post(
@@ -120,6 +188,11 @@ export async function createRouter(options: {
   router.post(
     '/v1/logs',
     exportRoute(request => receiver.exportLogs(request)),
+  );
+
+  router.post(
+    '/v1/metrics',
+    exportRoute(request => receiver.exportMetrics(request)),
   );
 
   router.get('/logs', async (req, res) => {
@@ -154,7 +227,11 @@ export async function createRouter(options: {
 
   router.get('/traces/:traceId', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const traceId = parseOrThrow(traceIdParam, req.params.traceId, 'traceId');
+    const traceId = parseOrThrow(
+      traceIdParam,
+      (req.params as Record<string, string>).traceId,
+      'traceId',
+    );
 
     res.json(await queries.getTrace(traceId));
   });
@@ -171,6 +248,33 @@ export async function createRouter(options: {
     const query = parseOrThrow(windowQuery, req.query, 'query');
 
     res.json(await performance.serviceGraph(toWindow(query)));
+  });
+
+  router.get('/metrics/points', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parseOrThrow(metricPointQuery, req.query, 'query');
+
+    const points = await metricStore.searchPoints({
+      name: query.name,
+      service: query.service,
+      ...resolveWindow(toWindow(query)),
+      limit: query.limit ?? 100,
+    });
+    res.json({ points });
+  });
+
+  router.get('/business/metrics', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parseOrThrow(businessQuery, req.query, 'query');
+
+    res.json(await business.kpis({ ...toWindow(query), region: query.region }));
+  });
+
+  router.get('/security/dashboard', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parseOrThrow(windowQuery, req.query, 'query');
+
+    res.json(await security.dashboard(toWindow(query)));
   });
 
   router.get('/metrics', async (req, res) => {
@@ -206,6 +310,9 @@ export async function createRouter(options: {
       if (!status) {
         next(error);
         return;
+      }
+      if (error instanceof IngestOverloadedError) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
       }
       res.status(status).json({
         error: { name: error.name, message: error.message },

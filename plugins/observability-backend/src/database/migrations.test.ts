@@ -12,10 +12,12 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     await knex.migrate.latest(MIGRATIONS);
     expect(await knex.schema.hasTable('spans')).toBe(true);
     expect(await knex.schema.hasTable('logs')).toBe(true);
+    expect(await knex.schema.hasTable('metric_points')).toBe(true);
 
     await knex.migrate.rollback(MIGRATIONS, true);
     expect(await knex.schema.hasTable('spans')).toBe(false);
     expect(await knex.schema.hasTable('logs')).toBe(false);
+    expect(await knex.schema.hasTable('metric_points')).toBe(false);
 
     // Down leaves nothing behind that would stop a second way up.
     await knex.migrate.latest(MIGRATIONS);
