@@ -217,28 +217,36 @@ const HEX_ID_FIELDS = new Set(['traceId', 'spanId', 'parentSpanId']);
  */
 export function decodeExportRequest(type: Type, body: Uint8Array): unknown {
   const message = type.decode(body);
-  const object = type.toObject(message, {
-    longs: String,
-    enums: Number,
-    bytes: Array,
-  });
-  return bytesToJsonEncoding(object);
+  // Bytes fields stay the decoder's own buffers, rewritten below.
+  const object = type.toObject(message, { longs: String, enums: Number });
+  bytesToJsonEncoding(object);
+  return object;
 }
 
-function bytesToJsonEncoding(value: unknown, key?: string): unknown {
+/**
+ * Rewrites every bytes field of a plain decoded message, in place, as
+ * OTLP/JSON writes it: hex for ids, base64 for the rest. toObject made the
+ * objects fresh, so changing them touches nothing else; rewriting in place
+ * spares a copy of every object of a large export.
+ */
+function bytesToJsonEncoding(value: object) {
   if (Array.isArray(value)) {
-    if (key && HEX_ID_FIELDS.has(key)) {
-      return Buffer.from(value as number[]).toString('hex');
+    for (const item of value) {
+      if (item && typeof item === 'object') {
+        bytesToJsonEncoding(item);
+      }
     }
-    if (key === 'bytesValue') {
-      return Buffer.from(value as number[]).toString('base64');
+    return;
+  }
+
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    const field = object[key];
+    if (field instanceof Uint8Array) {
+      const bytes = Buffer.from(field.buffer, field.byteOffset, field.length);
+      object[key] = bytes.toString(HEX_ID_FIELDS.has(key) ? 'hex' : 'base64');
+    } else if (field && typeof field === 'object') {
+      bytesToJsonEncoding(field);
     }
-    return value.map(item => bytesToJsonEncoding(item));
   }
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, bytesToJsonEncoding(v, k)]),
-    );
-  }
-  return value;
 }
