@@ -55,6 +55,12 @@ describe('TrafficGenerator', () => {
           .get(`/api/observability${path}`)
           .set('Authorization', mockCredentials.user.header());
 
+      // The ticks run ahead of the clock: a window around them, so that
+      // every query sees the same records.
+      const window = `from=${new Date(
+        now - 60_000,
+      ).toISOString()}&to=${new Date(now + 60_000).toISOString()}`;
+
       const overview = await read('/performance/overview');
       const gatewayUsEast = overview.body.services.find(
         (s: { service: string; region: string }) =>
@@ -75,13 +81,50 @@ describe('TrafficGenerator', () => {
       );
 
       const attack = await read(
-        '/logs?service=auth-service&severity=WARN&query=Login%20failed',
+        `/logs?service=auth-service&severity=WARN&query=Login%20failed&${window}`,
       );
       expect(attack.body.logs.length).toBeGreaterThan(0);
       expect(attack.body.logs[0].attributes['client.address']).toMatch(
         /^(203\.0\.113\.7|198\.51\.100\.23|192\.0\.2\.44)$/,
       );
       expect(generator.requests).toBeGreaterThan(60);
+
+      // Sign-ins as security events, next to the attack's failures.
+      const signIns = await read(
+        `/logs?service=auth-service&severity=INFO&query=Login%20succeeded&${window}`,
+      );
+      expect(signIns.body.logs.length).toBeGreaterThan(0);
+      expect(signIns.body.logs[0]).toMatchObject({
+        eventName: 'auth.login.succeeded',
+        attributes: {
+          'client.address': expect.stringMatching(/^198\.1[89]\./),
+          'user.name': expect.stringMatching(/@tms\.example\.com$/),
+        },
+      });
+
+      // Both kinds of login reach the security dashboard.
+      const security = await read(`/security/dashboard?${window}`);
+      expect(security.body.authentication.succeeded).toBe(
+        signIns.body.logs.length,
+      );
+      expect(security.body.authentication.failed).toBe(attack.body.logs.length);
+
+      // The business metrics, through the SDK's metric exporters.
+      const business = await read('/business/metrics');
+      expect(business.status).toBe(200);
+      expect(business.body.activeUsers.total).toBeGreaterThan(0);
+      expect(business.body.activeUsers.byRegion.length).toBeGreaterThan(0);
+      expect(business.body.quizzes.started).toBeGreaterThanOrEqual(
+        business.body.quizzes.completed,
+      );
+      expect(business.body.quizzes.completionRate).toBeGreaterThan(0);
+      expect(business.body.quizzes.completionRate).toBeLessThanOrEqual(1);
+      expect(business.body.safetyChecks.total).toBeGreaterThan(0);
+      expect(business.body.invoices.generated).toBeGreaterThan(0);
+      expect(business.body.customerSatisfaction.average).toBeGreaterThanOrEqual(
+        1,
+      );
+      expect(business.body.customerSatisfaction.average).toBeLessThanOrEqual(5);
     },
   );
 });

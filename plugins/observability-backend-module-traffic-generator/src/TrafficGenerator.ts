@@ -8,6 +8,8 @@ import {
 } from '@opentelemetry/api';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtobufLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtobufMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -17,14 +19,24 @@ import {
   LogRecordExporter,
 } from '@opentelemetry/sdk-logs';
 import {
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
   BatchSpanProcessor,
   SpanExporter,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
+import {
+  ACTIVE_USER_MS,
+  BUSINESS_ROUTES,
+  BusinessInstruments,
+} from './businessActivity';
 import { isFailure, planRequest, RequestPlan } from './planRequest';
 import { Conditions, conditionsAt, ScenarioName } from './scenarios';
 import {
   ATTACKER_ADDRESSES,
+  CLIENT_NETWORKS,
   ENTRY_POINTS,
   RegionId,
   REGIONS,
@@ -49,7 +61,16 @@ export interface TrafficGeneratorOptions {
 interface ServiceTelemetry {
   tracerProvider: TracerProvider;
   loggerProvider: LoggerProvider;
+  /** Only for the services that report business metrics. */
+  meterProvider?: MeterProvider;
+  business?: BusinessInstruments;
 }
+
+/** How often each service exports its metrics. */
+const METRIC_EXPORT_MS = 10_000;
+
+/** Users that sign in, as user0@... to user499@... */
+const USERS = 500;
 
 const TICK_MS = 250;
 
@@ -75,6 +96,9 @@ export class TrafficGenerator {
   private owed = 0;
   private attackOwed = 0;
   private requestCount = 0;
+  /** When each user last signed in, per region: the active users. */
+  private readonly signIns = new Map<RegionId, Map<string, number>>();
+  private lastTickMs = 0;
 
   static create(options: TrafficGeneratorOptions) {
     return new TrafficGenerator(options);
@@ -118,10 +142,13 @@ export class TrafficGenerator {
     this.timer = undefined;
 
     // Flush every service's buffers first; the shared exporters go last.
+    // Each meter provider has an exporter of its own, which its shutdown
+    // flushes and closes.
     await Promise.all(
       [...this.telemetry.values()].flatMap(t => [
         t.tracerProvider.forceFlush(),
         t.loggerProvider.forceFlush(),
+        ...(t.meterProvider ? [t.meterProvider.shutdown()] : []),
       ]),
     );
     this.telemetry.clear();
@@ -133,6 +160,7 @@ export class TrafficGenerator {
 
   /** Makes one tick's worth of requests; public for tests and the CLI. */
   tick(nowMs = Date.now()) {
+    this.lastTickMs = nowMs;
     const conditions = conditionsAt({
       scenarios: this.options.scenarios,
       cycleMinutes: this.options.cycleMinutes,
@@ -315,7 +343,69 @@ export class TrafficGenerator {
         context: serverContext,
       });
     }
+    this.recordBusiness(plan, failed, telemetry, serverContext);
     server.end(plan.startMs + plan.durationMs);
+  }
+
+  /**
+   * What a served request means for the business: a sign-in logged as
+   * `auth.login.succeeded` and counted as an active user, quizzes, safety
+   * checks, invoices and ratings counted by the service that served them.
+   */
+  private recordBusiness(
+    plan: RequestPlan,
+    failed: boolean,
+    telemetry: ServiceTelemetry,
+    serverContext: Context,
+  ) {
+    if (!telemetry.business || BUSINESS_ROUTES[plan.service] !== plan.route) {
+      return;
+    }
+    const { random } = this.options;
+
+    if (plan.service === 'auth-service') {
+      if (failed) {
+        return;
+      }
+      const user = `user${Math.floor(random() * USERS)}@tms.example.com`;
+      const network = pick(CLIENT_NETWORKS, random);
+      const address = `${network}.${1 + Math.floor(random() * 250)}`;
+      const endMs = plan.startMs + plan.durationMs;
+      this.signInsOf(plan.region).set(user, endMs);
+      telemetry.loggerProvider.getLogger('tms-traffic-generator').emit({
+        timestamp: endMs,
+        severityNumber: SeverityNumber.INFO,
+        severityText: 'INFO',
+        eventName: 'auth.login.succeeded',
+        body: `Login succeeded for ${user} from ${address}`,
+        attributes: { 'client.address': address, 'user.name': user },
+        context: serverContext,
+      });
+      return;
+    }
+
+    telemetry.business.record(plan, failed, random);
+  }
+
+  private signInsOf(region: RegionId) {
+    let signIns = this.signIns.get(region);
+    if (!signIns) {
+      signIns = new Map();
+      this.signIns.set(region, signIns);
+    }
+    return signIns;
+  }
+
+  /** Users of a region who signed in within the active period. */
+  private activeUsers(region: RegionId) {
+    const since = this.lastTickMs - ACTIVE_USER_MS;
+    const signIns = this.signInsOf(region);
+    for (const [user, atMs] of signIns) {
+      if (atMs < since) {
+        signIns.delete(user);
+      }
+    }
+    return signIns.size;
   }
 
   private service(name: string, region: RegionId): ServiceTelemetry {
@@ -333,6 +423,7 @@ export class TrafficGenerator {
     });
 
     const created: ServiceTelemetry = {
+      ...this.meters(name, region, resource),
       tracerProvider: new TracerProvider({
         resource,
         spanProcessors: [
@@ -354,6 +445,42 @@ export class TrafficGenerator {
     };
     this.telemetry.set(key, created);
     return created;
+  }
+
+  /**
+   * A meter provider with an exporter of its own (a metric reader shuts its
+   * exporter down with it), for a service that reports business metrics.
+   */
+  private meters(
+    name: string,
+    region: RegionId,
+    resource: ReturnType<typeof resourceFromAttributes>,
+  ): Pick<ServiceTelemetry, 'meterProvider' | 'business'> {
+    if (!BUSINESS_ROUTES[name]) {
+      return {};
+    }
+    const { endpoint, encoding, headers } = this.options;
+    const target = { url: `${endpoint}/v1/metrics`, headers };
+    const exporter =
+      encoding === 'json'
+        ? new JsonMetricExporter(target)
+        : new ProtobufMetricExporter(target);
+    const meterProvider = new MeterProvider({
+      resource,
+      readers: [
+        new PeriodicExportingMetricReader({
+          exporter,
+          exportIntervalMillis: METRIC_EXPORT_MS,
+        }),
+      ],
+    });
+
+    const meter = meterProvider.getMeter('tms-traffic-generator');
+    const business = new BusinessInstruments(
+      meter,
+      name === 'auth-service' ? () => this.activeUsers(region) : undefined,
+    );
+    return { meterProvider, business };
   }
 }
 

@@ -183,6 +183,12 @@ export const ENTRY_POINTS: EntryPoint[] = [
 ];
 
 /** Addresses of the brute-force scenario: documentation ranges only. */
+/**
+ * Where ordinary users sign in from: the /24 networks of the benchmarking
+ * range (RFC 2544), which no real address uses.
+ */
+export const CLIENT_NETWORKS = ['198.18.0', '198.18.1', '198.18.2', '198.19.4'];
+
 export const ATTACKER_ADDRESSES = [
   '203.0.113.7',
   '198.51.100.23',

@@ -3,12 +3,16 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { readEngineConfig } from './config';
+import { DatabaseMetricStore } from './database/DatabaseMetricStore';
+import { DatabaseSecurityEventStore } from './database/DatabaseSecurityEventStore';
 import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
 import { createRouter } from './router';
+import { BusinessMetricsService } from './services/BusinessMetricsService';
 import { EngineMetrics } from './services/EngineMetrics';
 import { OtlpReceiver } from './services/OtlpReceiver';
 import { PerformanceService } from './services/PerformanceService';
 import { RetentionTask } from './services/RetentionTask';
+import { SecurityDashboardService } from './services/SecurityDashboardService';
 import { TelemetryQueryService } from './services/TelemetryQueryService';
 
 /**
@@ -41,8 +45,12 @@ export const observabilityPlugin = createBackendPlugin({
 
         const metrics = EngineMetrics.create(engineConfig);
         const store = await DatabaseTelemetryStore.create({ database });
+        // After the telemetry store: both run the same migrations, and the
+        // second run finds nothing left to do.
+        const metricStore = await DatabaseMetricStore.create({ database });
         const receiver = OtlpReceiver.create({
           store,
+          metricStore,
           metrics,
           logger,
           maxBodyBytes: engineConfig.maxBodyBytes,
@@ -50,12 +58,17 @@ export const observabilityPlugin = createBackendPlugin({
         const queries = TelemetryQueryService.create({ store });
         const retention = RetentionTask.create({
           store,
+          metricStore,
           logger,
           retentionDays: engineConfig.retentionDays,
         });
 
         await retention.schedule(scheduler);
         const performance = PerformanceService.create({ store });
+        const business = BusinessMetricsService.create({ store: metricStore });
+        const security = SecurityDashboardService.create({
+          store: await DatabaseSecurityEventStore.create({ database }),
+        });
 
         httpRouter.use(
           await createRouter({
@@ -65,6 +78,9 @@ export const observabilityPlugin = createBackendPlugin({
             performance,
             store,
             metrics,
+            metricStore,
+            business,
+            security,
             maxBodyBytes: engineConfig.maxBodyBytes,
           }),
         );

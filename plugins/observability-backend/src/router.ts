@@ -16,6 +16,11 @@ import {
 import { TelemetryStore } from './database/TelemetryStore';
 import { EngineMetrics } from './services/EngineMetrics';
 import { PerformanceService } from './services/PerformanceService';
+import { BusinessMetricsService } from './services/BusinessMetricsService';
+import { MetricStore } from './database/MetricStore';
+import { SecurityDashboardService } from './services/SecurityDashboardService';
+
+const HOUR_MS = 60 * 60 * 1000;
 
 const ERROR_STATUS: Record<string, number> = {
   PayloadTooLargeError: 413,
@@ -45,6 +50,30 @@ const windowQuery = z
     message: 'from must be before to',
     path: ['from'],
   });
+
+const regionParam = z.string().min(1).max(64);
+
+const businessQuery = z
+  .object({
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+    region: regionParam.optional(),
+  })
+  .strict()
+  .refine(q => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
+    message: 'from must be before to',
+    path: ['from'],
+  });
+
+const metricPointQuery = z
+  .object({
+    name: z.string().min(1).max(255).optional(),
+    service: z.string().min(1).max(255).optional(),
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
 
 const logSearchQuery = z
   .object({
@@ -85,6 +114,9 @@ export async function createRouter(options: {
   performance: PerformanceService;
   store: TelemetryStore;
   metrics: EngineMetrics;
+  metricStore: MetricStore;
+  business: BusinessMetricsService;
+  security: SecurityDashboardService;
   maxBodyBytes: number;
 }): Promise<express.Router> {
   const {
@@ -94,6 +126,9 @@ export async function createRouter(options: {
     performance,
     store,
     metrics,
+    metricStore,
+    business,
+    security,
     maxBodyBytes,
   } = options;
   const router = Router();
@@ -120,6 +155,11 @@ export async function createRouter(options: {
   router.post(
     '/v1/logs',
     exportRoute(request => receiver.exportLogs(request)),
+  );
+
+  router.post(
+    '/v1/metrics',
+    exportRoute(request => receiver.exportMetrics(request)),
   );
 
   router.get('/logs', async (req, res) => {
@@ -171,6 +211,51 @@ export async function createRouter(options: {
     const query = parseOrThrow(windowQuery, req.query, 'query');
 
     res.json(await performance.serviceGraph(toWindow(query)));
+  });
+
+  router.get('/metrics/points', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parseOrThrow(metricPointQuery, req.query, 'query');
+
+    const window = toWindow(query);
+    const toMs = window.toMs ?? Date.now();
+    const points = await metricStore.searchPoints({
+      name: query.name,
+      service: query.service,
+      fromMs: window.fromMs ?? toMs - HOUR_MS,
+      toMs,
+      limit: query.limit ?? 100,
+    });
+    res.json({ points });
+  });
+
+  router.get('/business/metrics', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parseOrThrow(businessQuery, req.query, 'query');
+
+    const window = toWindow(query);
+    const toMs = window.toMs ?? Date.now();
+    const fromMs = window.fromMs ?? toMs - HOUR_MS;
+    res.json({
+      from: new Date(fromMs).toISOString(),
+      to: new Date(toMs).toISOString(),
+      region: query.region ?? null,
+      ...(await business.kpis({ fromMs, toMs, region: query.region })),
+    });
+  });
+
+  router.get('/security/dashboard', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parseOrThrow(windowQuery, req.query, 'query');
+
+    const window = toWindow(query);
+    const toMs = window.toMs ?? Date.now();
+    const fromMs = window.fromMs ?? toMs - HOUR_MS;
+    res.json({
+      from: new Date(fromMs).toISOString(),
+      to: new Date(toMs).toISOString(),
+      ...(await security.dashboard({ fromMs, toMs })),
+    });
   });
 
   router.get('/metrics', async (req, res) => {

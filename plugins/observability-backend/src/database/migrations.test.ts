@@ -12,17 +12,21 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     await knex.migrate.latest(MIGRATIONS);
     expect(await knex.schema.hasTable('spans')).toBe(true);
     expect(await knex.schema.hasTable('logs')).toBe(true);
+    expect(await knex.schema.hasTable('metric_points')).toBe(true);
     expect(await knex.schema.hasColumn('logs', 'content_key')).toBe(true);
 
     // The content key comes and goes on its own, leaving the logs table.
-    await knex.migrate.down(MIGRATIONS);
+    const contentKey = { ...MIGRATIONS, name: '20261203_logsContentKey.js' };
+    await knex.migrate.down(contentKey);
     expect(await knex.schema.hasColumn('logs', 'content_key')).toBe(false);
     expect(await knex.schema.hasColumn('logs', 'body_text')).toBe(true);
-    await knex.migrate.up(MIGRATIONS);
+    await knex.migrate.up(contentKey);
+    expect(await knex.schema.hasColumn('logs', 'content_key')).toBe(true);
 
     await knex.migrate.rollback(MIGRATIONS, true);
     expect(await knex.schema.hasTable('spans')).toBe(false);
     expect(await knex.schema.hasTable('logs')).toBe(false);
+    expect(await knex.schema.hasTable('metric_points')).toBe(false);
 
     // Down leaves nothing behind that would stop a second way up.
     await knex.migrate.latest(MIGRATIONS);

@@ -34,6 +34,12 @@ export const LOGS: SignalLayout = {
   items: 'logRecords',
 };
 
+export const METRICS: SignalLayout = {
+  resources: 'resourceMetrics',
+  scopes: 'scopeMetrics',
+  items: 'metrics',
+};
+
 /** The service a resource describes; OTLP's own default when it has none. */
 const UNKNOWN_SERVICE = 'unknown_service';
 

@@ -1,7 +1,7 @@
 import { Root, Type } from 'protobufjs';
 
 /*
- * The OTLP trace messages as a protobufjs description, written from the
+ * The OTLP trace, log and metric messages as a protobufjs description, written from the
  * field numbers and types of the OTLP specification (opentelemetry-proto
  * 1.x). Only what the receiver decodes and answers is described; fields the
  * description lacks are skipped on decoding, as protobuf requires.
@@ -90,6 +90,136 @@ function exportEnvelope(names: {
   };
 }
 
+/** A proto3 `optional` field: present on the wire even when zero. */
+const optionalDouble = (id: number) => ({
+  type: 'double',
+  id,
+  options: { proto3_optional: true },
+});
+
+/*
+ * The metric messages of opentelemetry/proto/metrics/v1/metrics.proto.
+ * Exemplars and the metric's metadata are not described, so they are
+ * skipped: the engine stores neither.
+ */
+const metricMessages = {
+  Metric: {
+    oneofs: {
+      data: {
+        oneof: ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'],
+      },
+    },
+    fields: {
+      name: { type: 'string', id: 1 },
+      description: { type: 'string', id: 2 },
+      unit: { type: 'string', id: 3 },
+      gauge: { type: 'Gauge', id: 5 },
+      sum: { type: 'Sum', id: 7 },
+      histogram: { type: 'Histogram', id: 9 },
+      exponentialHistogram: { type: 'ExponentialHistogram', id: 10 },
+      summary: { type: 'Summary', id: 11 },
+    },
+  },
+  Gauge: {
+    fields: {
+      dataPoints: { rule: 'repeated', type: 'NumberDataPoint', id: 1 },
+    },
+  },
+  Sum: {
+    fields: {
+      dataPoints: { rule: 'repeated', type: 'NumberDataPoint', id: 1 },
+      aggregationTemporality: { type: 'int32', id: 2 },
+      isMonotonic: { type: 'bool', id: 3 },
+    },
+  },
+  Histogram: {
+    fields: {
+      dataPoints: { rule: 'repeated', type: 'HistogramDataPoint', id: 1 },
+      aggregationTemporality: { type: 'int32', id: 2 },
+    },
+  },
+  ExponentialHistogram: {
+    fields: {
+      dataPoints: {
+        rule: 'repeated',
+        type: 'ExponentialHistogramDataPoint',
+        id: 1,
+      },
+      aggregationTemporality: { type: 'int32', id: 2 },
+    },
+  },
+  Summary: {
+    fields: {
+      dataPoints: { rule: 'repeated', type: 'SummaryDataPoint', id: 1 },
+    },
+  },
+  NumberDataPoint: {
+    oneofs: { value: { oneof: ['asDouble', 'asInt'] } },
+    fields: {
+      attributes: { rule: 'repeated', type: 'KeyValue', id: 7 },
+      startTimeUnixNano: { type: 'fixed64', id: 2 },
+      timeUnixNano: { type: 'fixed64', id: 3 },
+      asDouble: { type: 'double', id: 4 },
+      asInt: { type: 'sfixed64', id: 6 },
+      flags: { type: 'uint32', id: 8 },
+    },
+  },
+  HistogramDataPoint: {
+    fields: {
+      attributes: { rule: 'repeated', type: 'KeyValue', id: 9 },
+      startTimeUnixNano: { type: 'fixed64', id: 2 },
+      timeUnixNano: { type: 'fixed64', id: 3 },
+      count: { type: 'fixed64', id: 4 },
+      sum: optionalDouble(5),
+      bucketCounts: { rule: 'repeated', type: 'fixed64', id: 6 },
+      explicitBounds: { rule: 'repeated', type: 'double', id: 7 },
+      flags: { type: 'uint32', id: 10 },
+      min: optionalDouble(11),
+      max: optionalDouble(12),
+    },
+  },
+  ExponentialHistogramDataPoint: {
+    fields: {
+      attributes: { rule: 'repeated', type: 'KeyValue', id: 1 },
+      startTimeUnixNano: { type: 'fixed64', id: 2 },
+      timeUnixNano: { type: 'fixed64', id: 3 },
+      count: { type: 'fixed64', id: 4 },
+      sum: optionalDouble(5),
+      scale: { type: 'sint32', id: 6 },
+      zeroCount: { type: 'fixed64', id: 7 },
+      positive: { type: 'ExponentialBuckets', id: 8 },
+      negative: { type: 'ExponentialBuckets', id: 9 },
+      flags: { type: 'uint32', id: 10 },
+      min: optionalDouble(12),
+      max: optionalDouble(13),
+      zeroThreshold: { type: 'double', id: 14 },
+    },
+  },
+  ExponentialBuckets: {
+    fields: {
+      offset: { type: 'sint32', id: 1 },
+      bucketCounts: { rule: 'repeated', type: 'uint64', id: 2 },
+    },
+  },
+  SummaryDataPoint: {
+    fields: {
+      attributes: { rule: 'repeated', type: 'KeyValue', id: 7 },
+      startTimeUnixNano: { type: 'fixed64', id: 2 },
+      timeUnixNano: { type: 'fixed64', id: 3 },
+      count: { type: 'fixed64', id: 4 },
+      sum: { type: 'double', id: 5 },
+      quantileValues: { rule: 'repeated', type: 'ValueAtQuantile', id: 6 },
+      flags: { type: 'uint32', id: 8 },
+    },
+  },
+  ValueAtQuantile: {
+    fields: {
+      quantile: { type: 'double', id: 1 },
+      value: { type: 'double', id: 2 },
+    },
+  },
+};
+
 const OTLP = {
   nested: {
     AnyValue: anyValue,
@@ -130,6 +260,15 @@ const OTLP = {
       itemType: 'LogRecord',
       rejected: 'rejectedLogRecords',
     }),
+    ...exportEnvelope({
+      signal: 'Metrics',
+      resources: 'resourceMetrics',
+      scopes: 'scopeMetrics',
+      items: 'metrics',
+      itemType: 'Metric',
+      rejected: 'rejectedDataPoints',
+    }),
+    ...metricMessages,
     Span: {
       fields: {
         traceId: { type: 'bytes', id: 1 },
@@ -205,6 +344,12 @@ export const ExportLogsServiceRequest = root.lookupType(
 );
 export const ExportLogsServiceResponse = root.lookupType(
   'ExportLogsServiceResponse',
+);
+export const ExportMetricsServiceRequest = root.lookupType(
+  'ExportMetricsServiceRequest',
+);
+export const ExportMetricsServiceResponse = root.lookupType(
+  'ExportMetricsServiceResponse',
 );
 
 /** Fields of type bytes that OTLP/JSON writes as hex rather than base64. */

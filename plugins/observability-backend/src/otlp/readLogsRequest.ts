@@ -6,6 +6,7 @@ import {
   asString,
   Attributes,
   AttributeValue,
+  OtlpPath,
   readAnyValue,
   readAttributes,
 } from './values';
@@ -58,6 +59,10 @@ export function readLogsRequest(
       path.field('observedTimeUnixNano'),
     );
 
+    const attributes = readAttributes(
+      record.attributes,
+      path.field('attributes'),
+    );
     logRecords.push({
       ...origin,
       timeUnixNano: [time, observed, receivedAtNanos].find(t => t !== '0')!,
@@ -65,13 +70,29 @@ export function readLogsRequest(
       severityNumber,
       severityText: asString(record.severityText, path.field('severityText')),
       body: readAnyValue(record.body, path.field('body')),
-      attributes: readAttributes(record.attributes, path.field('attributes')),
+      attributes,
       traceId: asHexId(record.traceId, 16, path.field('traceId')),
       spanId: asHexId(record.spanId, 8, path.field('spanId')),
-      eventName:
-        asString(record.eventName, path.field('eventName')) || undefined,
+      eventName: eventNameOf(record, path, attributes),
     });
   });
 
   return { logRecords };
+}
+
+/**
+ * The record's event name: OTLP's eventName field, or the `event.name`
+ * attribute that senders used before the field existed.
+ */
+function eventNameOf(
+  record: Record<string, unknown>,
+  path: OtlpPath,
+  attributes: Attributes,
+) {
+  const field = asString(record.eventName, path.field('eventName'));
+  const attribute = attributes['event.name'];
+  if (field) {
+    return field;
+  }
+  return typeof attribute === 'string' && attribute ? attribute : undefined;
 }

@@ -230,3 +230,21 @@ export function readAttributes(value: unknown, path: OtlpPath): Attributes {
   });
   return attributes;
 }
+
+/**
+ * A double as a JavaScript number; proto3 JSON writes NaN and the
+ * infinities as strings. Not set is undefined, so that optional fields
+ * keep their presence.
+ */
+export function asDouble(value: unknown, path: OtlpPath): number | undefined {
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  if (typeof value === 'number') {
+    return value;
+  }
+  if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') {
+    return Number(value);
+  }
+  return path.fail('a number', value);
+}

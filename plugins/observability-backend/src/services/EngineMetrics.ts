@@ -101,6 +101,11 @@ export class EngineMetrics {
     this.ingested.inc({ signal: 'logs' }, records.length);
   }
 
+  recordMetricPoints(points: number, rejected: number) {
+    this.ingested.inc({ signal: 'metrics' }, points);
+    this.rejected.inc({ signal: 'metrics' }, rejected);
+  }
+
   /** The exposition in Prometheus text format. */
   async exposition(): Promise<{ contentType: string; body: string }> {
     return {

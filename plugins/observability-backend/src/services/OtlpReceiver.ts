@@ -1,17 +1,21 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { Type } from 'protobufjs';
+import { MetricStore } from '../database/MetricStore';
 import { TelemetryStore } from '../database/TelemetryStore';
 import { EngineMetrics } from './EngineMetrics';
 import {
   decodeExportRequest,
   ExportLogsServiceRequest,
   ExportLogsServiceResponse,
+  ExportMetricsServiceRequest,
+  ExportMetricsServiceResponse,
   ExportTraceServiceRequest,
   ExportTraceServiceResponse,
 } from '../otlp/protobuf';
 import { decodeOtlpBody, parseOtlpJson } from '../otlp/readOtlpBody';
 import { readLogsRequest } from '../otlp/readLogsRequest';
+import { readMetricsRequest } from '../otlp/readMetricsRequest';
 import { readTraceRequest } from '../otlp/readTraceRequest';
 
 export interface ExportRequest {
@@ -53,9 +57,11 @@ export class OtlpReceiver {
   private readonly maxBodyBytes: number;
   private readonly traces: Signal;
   private readonly logs: Signal;
+  private readonly metricPoints: Signal;
 
   static create(options: {
     store: TelemetryStore;
+    metricStore: MetricStore;
     metrics: EngineMetrics;
     logger: LoggerService;
     maxBodyBytes: number;
@@ -65,11 +71,12 @@ export class OtlpReceiver {
 
   private constructor(options: {
     store: TelemetryStore;
+    metricStore: MetricStore;
     metrics: EngineMetrics;
     logger: LoggerService;
     maxBodyBytes: number;
   }) {
-    const { store, metrics } = options;
+    const { store, metricStore, metrics } = options;
     this.logger = options.logger;
     this.maxBodyBytes = options.maxBodyBytes;
 
@@ -110,6 +117,25 @@ export class OtlpReceiver {
         };
       },
     };
+
+    this.metricPoints = {
+      name: 'metrics',
+      requestType: ExportMetricsServiceRequest,
+      responseType: ExportMetricsServiceResponse,
+      rejectedField: 'rejectedDataPoints',
+      accept(document) {
+        const { points, rejectedDataPoints, rejection } =
+          readMetricsRequest(document);
+        return {
+          store: async () => {
+            await metricStore.insertPoints(points);
+            metrics.recordMetricPoints(points.length, rejectedDataPoints);
+          },
+          rejected: rejectedDataPoints,
+          rejection,
+        };
+      },
+    };
   }
 
   exportTraces(request: ExportRequest): Promise<ExportResponse> {
@@ -118,6 +144,10 @@ export class OtlpReceiver {
 
   exportLogs(request: ExportRequest): Promise<ExportResponse> {
     return this.export(this.logs, request);
+  }
+
+  exportMetrics(request: ExportRequest): Promise<ExportResponse> {
+    return this.export(this.metricPoints, request);
   }
 
   private async export(

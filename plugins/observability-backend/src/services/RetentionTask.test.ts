@@ -1,4 +1,5 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { DatabaseMetricStore } from '../database/DatabaseMetricStore';
 import { DatabaseTelemetryStore } from '../database/DatabaseTelemetryStore';
 import { SpanRecord } from '../otlp/readTraceRequest';
 import { RetentionTask } from './RetentionTask';
@@ -32,9 +33,12 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     it('deletes what is older than the retention period and keeps the rest', async () => {
       const knex = await databases.init(databaseId);
-      const store = await DatabaseTelemetryStore.create({
-        database: mockServices.database({ knex, migrations: { skip: false } }),
+      const database = mockServices.database({
+        knex,
+        migrations: { skip: false },
       });
+      const store = await DatabaseTelemetryStore.create({ database });
+      const metricStore = await DatabaseMetricStore.create({ database });
       await store.insertSpans([
         spanAt(NOW_MS - 8 * DAY_MS, '0000000000000001'),
         spanAt(NOW_MS - 6 * DAY_MS, '0000000000000002'),
@@ -50,14 +54,37 @@ describe.each(databases.eachSupportedId())(
         },
       ]);
 
+      const gaugeAt = (ms: number, value: number) => ({
+        ...spanAt(ms, '0000000000000004'),
+        name: 'tms.business.active_users',
+        unit: '{user}',
+        description: '',
+        type: 'gauge' as const,
+        startTimeUnixNano: '0',
+        timeUnixNano: (BigInt(ms) * 1_000_000n).toString(),
+        value,
+      });
+      await metricStore.insertPoints([
+        gaugeAt(NOW_MS - 10 * DAY_MS, 1),
+        gaugeAt(NOW_MS - 8 * DAY_MS, 2),
+        gaugeAt(NOW_MS - DAY_MS, 3),
+      ]);
+
       const task = RetentionTask.create({
         store,
+        metricStore,
         logger: mockServices.logger.mock(),
         retentionDays: 7,
       });
       const deleted = await task.run(NOW_MS);
 
-      expect(deleted).toEqual({ spans: 1, logs: 1 });
+      expect(deleted).toEqual({ spans: 1, logs: 1, metricPoints: 2 });
+      const points = await metricStore.searchPoints({
+        fromMs: 0,
+        toMs: NOW_MS,
+        limit: 10,
+      });
+      expect(points.map(point => point.value)).toEqual([3]);
       const remaining = await store.getTrace(
         '0af7651916cd43dd8448eb211c80319c',
       );

@@ -4,6 +4,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { ForwardedError } from '@backstage/errors';
+import { MetricStore } from '../database/MetricStore';
 import { TelemetryStore } from '../database/TelemetryStore';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -14,11 +15,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export class RetentionTask {
   private readonly store: TelemetryStore;
+  private readonly metricStore: MetricStore;
   private readonly logger: LoggerService;
   private readonly retentionDays: number;
 
   static create(options: {
     store: TelemetryStore;
+    metricStore: MetricStore;
     logger: LoggerService;
     retentionDays: number;
   }) {
@@ -27,10 +30,12 @@ export class RetentionTask {
 
   private constructor(options: {
     store: TelemetryStore;
+    metricStore: MetricStore;
     logger: LoggerService;
     retentionDays: number;
   }) {
     this.store = options.store;
+    this.metricStore = options.metricStore;
     this.logger = options.logger;
     this.retentionDays = options.retentionDays;
   }
@@ -57,7 +62,10 @@ export class RetentionTask {
     const cutoffMs = nowMs - this.retentionDays * DAY_MS;
 
     try {
-      const deleted = await this.store.deleteOlderThan(cutoffMs);
+      const deleted = {
+        ...(await this.store.deleteOlderThan(cutoffMs)),
+        metricPoints: await this.metricStore.deleteOlderThan(cutoffMs),
+      };
       this.logger.info('Deleted telemetry past retention', {
         ...deleted,
         retentionDays: this.retentionDays,

@@ -1,0 +1,292 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { MetricPoint, Temporality } from '../otlp/readMetricsRequest';
+import { Attributes } from '../otlp/values';
+import {
+  Fold,
+  LatestPoint,
+  MetricPointQuery,
+  MetricStore,
+  SeriesAggregate,
+} from './MetricStore';
+import { TimeWindow } from './TelemetryStore';
+
+const MIGRATIONS_DIR = resolvePackagePath(
+  '@internal/backstage-plugin-observability-backend',
+  'migrations',
+);
+
+const TABLE = 'metric_points';
+
+/** Rows per INSERT: well under the bind-variable limits of both engines. */
+const INSERT_CHUNK = 400;
+
+/** Rows per retention DELETE. */
+const RETENTION_BATCH = 5000;
+
+type PointRow = {
+  name: string;
+  unit: string;
+  description: string;
+  type: MetricPoint['type'];
+  temporality: number | null;
+  monotonic: boolean | number | null;
+  service: string;
+  region: string | null;
+  attributes: string;
+  resource_attributes: string;
+  scope_name: string;
+  scope_version: string;
+  start_time_unix_nano: string;
+  time_unix_nano: string;
+  value: number | null;
+  count: number | null;
+  sum: number | null;
+  min: number | null;
+  max: number | null;
+  distribution: string | null;
+};
+
+/** Nanoseconds as a decimal string to whole microseconds. */
+function toMicros(nanos: string) {
+  return Number(BigInt(nanos) / 1000n);
+}
+
+/** JSON with sorted keys, so that equal attribute sets are equal text. */
+function sortedJson(attributes: Attributes) {
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : 1)),
+    ),
+  );
+}
+
+/** PostgreSQL hands back aggregates as strings, SQLite as numbers. */
+function toNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+/**
+ * Metric data points on the plugin's knex database. The table comes with
+ * the plugin's migrations, which DatabaseTelemetryStore also runs.
+ */
+export class DatabaseMetricStore implements MetricStore {
+  private readonly db: Knex;
+
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseMetricStore> {
+    const db = await options.database.getClient();
+
+    if (!options.database.migrations?.skip && !options.skipMigrations) {
+      await db.migrate.latest({ directory: MIGRATIONS_DIR });
+    }
+    return new DatabaseMetricStore(db);
+  }
+
+  private constructor(db: Knex) {
+    this.db = db;
+  }
+
+  async insertPoints(points: MetricPoint[]): Promise<void> {
+    if (points.length === 0) {
+      return;
+    }
+
+    const receivedAt = Date.now();
+    const rows = points.map(point => ({
+      name: point.name,
+      unit: point.unit,
+      description: point.description,
+      type: point.type,
+      temporality: point.temporality ?? null,
+      monotonic: point.monotonic ?? null,
+      service: point.service,
+      region: point.region ?? null,
+      attributes: sortedJson(point.attributes),
+      resource_attributes: JSON.stringify(point.resourceAttributes),
+      scope_name: point.scope.name,
+      scope_version: point.scope.version,
+      start_time_unix_nano: point.startTimeUnixNano,
+      time_unix_nano: point.timeUnixNano,
+      start_us: toMicros(point.startTimeUnixNano),
+      time_us: toMicros(point.timeUnixNano),
+      value: point.value ?? null,
+      count: point.count ?? null,
+      sum: point.sum ?? null,
+      min: point.min ?? null,
+      max: point.max ?? null,
+      distribution: point.distribution
+        ? JSON.stringify(point.distribution)
+        : null,
+      received_at_ms: receivedAt,
+    }));
+
+    await this.db.transaction(async tx => {
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        await tx(TABLE).insert(rows.slice(i, i + INSERT_CHUNK));
+      }
+    });
+  }
+
+  async searchPoints(query: MetricPointQuery): Promise<MetricPoint[]> {
+    const rows: PointRow[] = await this.inWindow(query)
+      .modify(q => {
+        if (query.name) {
+          q.andWhere('name', query.name);
+        }
+        if (query.service) {
+          q.andWhere('service', query.service);
+        }
+      })
+      .select('*')
+      .orderBy([
+        { column: 'time_us', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(query.limit);
+
+    return rows.map(row => fromRow(row));
+  }
+
+  async aggregateSeries(
+    names: string[],
+    window: TimeWindow & { region?: string },
+  ): Promise<SeriesAggregate[]> {
+    const key = [
+      'name',
+      'service',
+      'region',
+      'attributes',
+      'temporality',
+      'start_us',
+    ];
+    const folds = ['value', 'count', 'sum'].flatMap(column => [
+      this.db.raw(`min(??) as ??`, [column, `min_${column}`]),
+      this.db.raw(`max(??) as ??`, [column, `max_${column}`]),
+      this.db.raw(`sum(??) as ??`, [column, `total_${column}`]),
+    ]);
+    const rows = await this.inWindow(window)
+      .whereIn('name', names)
+      .select(key)
+      .select(this.db.raw('count(*) as points'))
+      .select(folds)
+      .groupBy(key);
+
+    const fold = (row: Record<string, unknown>, column: string): Fold => ({
+      min: toNumber(row[`min_${column}`]),
+      max: toNumber(row[`max_${column}`]),
+      total: toNumber(row[`total_${column}`]),
+    });
+    return rows.map((row: Record<string, any>) => ({
+      name: row.name,
+      service: row.service,
+      region: row.region ?? '',
+      attributes: JSON.parse(row.attributes),
+      temporality:
+        row.temporality === null
+          ? undefined
+          : (Number(row.temporality) as Temporality),
+      startUs: Number(row.start_us),
+      points: Number(row.points),
+      value: fold(row, 'value'),
+      count: fold(row, 'count'),
+      sum: fold(row, 'sum'),
+    }));
+  }
+
+  async latestPoints(
+    name: string,
+    window: TimeWindow & { region?: string },
+  ): Promise<LatestPoint[]> {
+    // The newest row of each series, by a window function that both
+    // databases run alike.
+    const ranked = this.inWindow(window)
+      .andWhere('name', name)
+      .select(
+        'name',
+        'service',
+        'region',
+        'attributes',
+        'time_us',
+        'value',
+        this.db.raw(
+          'row_number() over (partition by service, region, attributes ' +
+            'order by time_us desc, id desc) as newest',
+        ),
+      )
+      .as('ranked');
+    const rows = await this.db.from(ranked).where('newest', 1);
+
+    return rows.map((row: Record<string, any>) => ({
+      name: row.name,
+      service: row.service,
+      region: row.region ?? '',
+      attributes: JSON.parse(row.attributes),
+      timeUs: Number(row.time_us),
+      value: toNumber(row.value),
+    }));
+  }
+
+  async deleteOlderThan(cutoffMs: number): Promise<number> {
+    const cutoffUs = cutoffMs * 1000;
+
+    // Small batches keep each transaction short, as for spans and logs.
+    let deleted = 0;
+    for (;;) {
+      const batch = this.db(TABLE)
+        .select('id')
+        .where('time_us', '<', cutoffUs)
+        .limit(RETENTION_BATCH);
+      const count = await this.db(TABLE).whereIn('id', batch).delete();
+      deleted += count;
+      if (count < RETENTION_BATCH) {
+        return deleted;
+      }
+    }
+  }
+
+  private inWindow(window: TimeWindow & { region?: string }) {
+    return this.db(TABLE)
+      .where('time_us', '>=', window.fromMs * 1000)
+      .andWhere('time_us', '<', window.toMs * 1000)
+      .modify(q => {
+        if (window.region) {
+          q.andWhere('region', window.region);
+        }
+      });
+  }
+}
+
+function fromRow(row: PointRow): MetricPoint {
+  const optional = (value: number | null) =>
+    value === null ? undefined : Number(value);
+  return {
+    name: row.name,
+    unit: row.unit,
+    description: row.description,
+    type: row.type,
+    temporality:
+      row.temporality === null
+        ? undefined
+        : (Number(row.temporality) as Temporality),
+    monotonic: row.monotonic === null ? undefined : Boolean(row.monotonic),
+    service: row.service,
+    region: row.region ?? undefined,
+    attributes: JSON.parse(row.attributes),
+    resourceAttributes: JSON.parse(row.resource_attributes),
+    scope: { name: row.scope_name, version: row.scope_version },
+    startTimeUnixNano: row.start_time_unix_nano,
+    timeUnixNano: row.time_unix_nano,
+    value: optional(row.value),
+    count: optional(row.count),
+    sum: optional(row.sum),
+    min: optional(row.min),
+    max: optional(row.max),
+    distribution: row.distribution ? JSON.parse(row.distribution) : undefined,
+  };
+}
