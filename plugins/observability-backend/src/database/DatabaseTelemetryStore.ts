@@ -42,6 +42,15 @@ const MAX_BIND_VARIABLES: Record<string, number> = {
   pg: 65535,
 };
 
+/**
+ * better-sqlite3 runs each statement on the event loop's thread, so a
+ * statement of 1,489 spans would hold every other request up for tens of
+ * milliseconds. On SQLite an INSERT carries at most this many rows, and
+ * the export yields to the event loop between its statements; the
+ * transaction stays one.
+ */
+const SQLITE_ROWS_PER_STATEMENT = 128;
+
 /** The columns of an inserted span, in the order of toSpanValues. */
 const SPAN_COLUMNS = [
   'trace_id',
@@ -257,13 +266,11 @@ export class DatabaseTelemetryStore implements TelemetryStore {
     return new DatabaseTelemetryStore(db);
   }
 
-  private readonly maxBindVariables: number;
+  private readonly sqlite: boolean;
 
   private constructor(db: Knex) {
     this.db = db;
-    this.maxBindVariables = isSqlite(db)
-      ? MAX_BIND_VARIABLES.sqlite
-      : MAX_BIND_VARIABLES.pg;
+    this.sqlite = isSqlite(db);
   }
 
   async insertSpans(spans: SpanRecord[]): Promise<SpanRecord[]> {
@@ -299,12 +306,20 @@ export class DatabaseTelemetryStore implements TelemetryStore {
     values: unknown[],
   ): Promise<Record<string, string>[]> {
     const width = target.columns.length;
-    const rowsPerStatement = Math.floor(this.maxBindVariables / width);
+    const rowsPerStatement = this.sqlite
+      ? Math.min(
+          SQLITE_ROWS_PER_STATEMENT,
+          Math.floor(MAX_BIND_VARIABLES.sqlite / width),
+        )
+      : Math.floor(MAX_BIND_VARIABLES.pg / width);
     const total = values.length / width;
 
     return this.db.transaction(async tx => {
       const inserted: Record<string, string>[] = [];
       for (let first = 0; first < total; first += rowsPerStatement) {
+        if (this.sqlite && first > 0) {
+          await new Promise(resolve => setImmediate(resolve));
+        }
         const rows = Math.min(rowsPerStatement, total - first);
         const result = await tx.raw(
           this.insertSql(target, rows),
