@@ -24,12 +24,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -97,7 +92,9 @@ async function capture(encoding: Encoding, spanExports: number) {
     const chunks: Buffer[] = [];
     req.on('data', chunk => chunks.push(chunk));
     req.on('end', () => {
-      const signal = /\/v1\/(traces|logs|metrics)$/.exec(req.url!)![1] as Signal;
+      const signal = /\/v1\/(traces|logs|metrics)$/.exec(
+        req.url!,
+      )![1] as Signal;
       bodies[signal].push(Buffer.concat(chunks));
       res.writeHead(200, { 'Content-Type': CONTENT_TYPE[encoding] });
       res.end(encoding === 'json' ? '{}' : '');
@@ -349,7 +346,10 @@ async function runExports(
   payloads: Buffer[],
 ) {
   const exportOne = (body: Buffer) => {
-    const request: ExportRequest = { contentType: CONTENT_TYPE[encoding], body };
+    const request: ExportRequest = {
+      contentType: CONTENT_TYPE[encoding],
+      body,
+    };
     if (signal === 'metrics') {
       return receiver.exportMetrics(request);
     }

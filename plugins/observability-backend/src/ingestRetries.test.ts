@@ -73,9 +73,7 @@ const logsExport = {
 
 /** The value of one series in a Prometheus exposition, or undefined. */
 function sample(exposition: string, series: string) {
-  const line = exposition
-    .split('\n')
-    .find(l => l.startsWith(`${series} `));
+  const line = exposition.split('\n').find(l => l.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : undefined;
 }
 
@@ -135,14 +133,9 @@ describe.each(databases.eachSupportedId())(
         '{service="feedback-service",route="POST /feedback",region="us-east-1"}';
 
       expect(sample(metrics.text, `tms_requests_total${labels}`)).toBe(2);
-      expect(sample(metrics.text, `tms_request_errors_total${labels}`)).toBe(
-        1,
-      );
+      expect(sample(metrics.text, `tms_request_errors_total${labels}`)).toBe(1);
       expect(
-        sample(
-          metrics.text,
-          `tms_request_duration_seconds_count${labels}`,
-        ),
+        sample(metrics.text, `tms_request_duration_seconds_count${labels}`),
       ).toBe(2);
       expect(
         sample(

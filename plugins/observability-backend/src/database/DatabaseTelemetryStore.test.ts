@@ -10,7 +10,10 @@ import { DatabaseTelemetryStore } from './DatabaseTelemetryStore';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-const RESOURCE = { 'service.name': 'quiz-service', 'cloud.region': 'eu-west-1' };
+const RESOURCE = {
+  'service.name': 'quiz-service',
+  'cloud.region': 'eu-west-1',
+};
 
 function span(traceNumber: number, spanNumber: number): SpanRecord {
   return {
@@ -110,9 +113,7 @@ describe.each(databases.eachSupportedId())(
         observedTimeUnixNano: '1796299201000000000',
       });
 
-      expect(await store.insertLogs([...retry, again])).toEqual(
-        retry.slice(2),
-      );
+      expect(await store.insertLogs([...retry, again])).toEqual(retry.slice(2));
       const [{ count }] = await knex('logs').count({ count: '*' });
       expect(Number(count)).toBe(7);
     });

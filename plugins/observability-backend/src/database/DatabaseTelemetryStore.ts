@@ -191,16 +191,23 @@ function listJson(list: unknown[]) {
   return list.length === 0 ? '[]' : JSON.stringify(list);
 }
 
+/** Microseconds that fit the 13 hex digits of a key: until 2112. */
+const MAX_KEY_MICROS = 16 ** 13 - 1;
+
 /**
- * The content key of a log record: a hash of what makes it this record,
- * so that a retried export collides with the copy already stored. The
- * observed time is left out on purpose: it says when a collector read the
- * record, not what the record is. Each part is prefixed with its length so
- * that no two different records join into the same text. 128 bits of
- * SHA-256 make an accidental collision, which would drop a record,
- * negligible at any volume the engine can store.
+ * The content key of a log record: what makes it this record, so that a
+ * retried export collides with the copy already stored. It starts with
+ * the record's time in microseconds (13 hex digits), so that new keys land
+ * at the end of the unique index, as times mostly rise, instead of all over
+ * it: a random key dirties a page of the index per record. The rest is 76
+ * bits of SHA-256 over the record's content, which two records of the same
+ * microsecond would have to share by accident to be taken for one.
+ *
+ * The observed time is left out on purpose: it says when a collector read
+ * the record, not what the record is. Each part is prefixed with its
+ * length so that no two different records join into the same text.
  */
-function logContentKey(record: LogRecord, json: LogJson) {
+function logContentKey(record: LogRecord, json: LogJson, timeUs: number) {
   const parts = [
     json.resourceAttributes,
     record.scope.name,
@@ -218,7 +225,11 @@ function logContentKey(record: LogRecord, json: LogJson) {
   for (const part of parts) {
     text += `${part.length}:${part}`;
   }
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+  const time = Math.min(Math.max(0, timeUs), MAX_KEY_MICROS)
+    .toString(16)
+    .padStart(13, '0');
+  const hash = createHash('sha256').update(text).digest('hex');
+  return time + hash.slice(0, 19);
 }
 
 /** A log record's values serialised for storage. */
@@ -438,11 +449,12 @@ export class DatabaseTelemetryStore implements TelemetryStore {
         body: JSON.stringify(record.body),
         attributes: JSON.stringify(record.attributes),
       };
-      const key = logContentKey(record, json);
+      const timeUs = toMicros(record.timeUnixNano);
+      const key = logContentKey(record, json, timeUs);
       keys.push(key);
       values.push(
         key,
-        toMicros(record.timeUnixNano),
+        timeUs,
         record.timeUnixNano,
         record.observedTimeUnixNano,
         record.severityNumber,

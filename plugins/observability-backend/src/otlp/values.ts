@@ -36,11 +36,11 @@ export class OtlpPath {
   }
 
   toString() {
-    const steps: string[] = [];
-    for (let path: OtlpPath | undefined = this; path; path = path.parent) {
-      steps.push(path.step);
-    }
-    return steps.reverse().join('').replace(/^\./, '') || 'request body';
+    return this.steps().replace(/^\./, '') || 'request body';
+  }
+
+  private steps(): string {
+    return (this.parent ? this.parent.steps() : '') + this.step;
   }
 
   fail(expected: string, value: unknown): never {
