@@ -197,18 +197,23 @@ async function httpRun(database) {
     Math.ceil((httpSeconds * 1000) / intervalMs),
   );
 
-  let backendReady;
-  const ready = new Promise(resolve => (backendReady = resolve));
-  let started;
-  const startedPromise = new Promise(resolve => (started = resolve));
+  // The next message of each kind from the backend process.
+  const waiting = {};
+  const next = kind => new Promise(resolve => (waiting[kind] = resolve));
+  const ready = next('port');
   let stats;
   const done = runWorker(
     ['serve', JSON.stringify(config)],
     (message, child) => {
-      if (message.port) backendReady({ ...message, child });
-      if (message.started) started();
+      if (message.port) waiting.port({ ...message, child });
+      if (message.started) waiting.started();
+      if (message.sample) waiting.sample(message.sample);
       if (message.eventLoopDelayMs) stats = message;
     },
+    // For profiling the backend, e.g. TMS_BENCH_BACKEND_NODE_OPTIONS=--cpu-prof
+    (process.env.TMS_BENCH_BACKEND_NODE_OPTIONS ?? '')
+      .split(' ')
+      .filter(Boolean),
   );
 
   try {
@@ -254,8 +259,20 @@ async function httpRun(database) {
     // A fresh backend compiles its code on the first exports: three
     // seconds of the same traffic first, not measured.
     await play(0, warmUp);
+
+    // The control: the same backend with no traffic for five seconds, to
+    // tell the delay the machine's other work causes from the engine's.
+    let started = next('started');
     child.send({ command: 'start' });
-    await startedPromise;
+    await started;
+    await new Promise(r => setTimeout(r, 5000));
+    const sampled = next('sample');
+    child.send({ command: 'sample' });
+    const idle = await sampled;
+
+    started = next('started');
+    child.send({ command: 'start' });
+    await started;
     const { latencies, failures, seconds } = await play(warmUp, warmUp + count);
     child.send({ command: 'stop' });
     await done;
@@ -271,6 +288,7 @@ async function httpRun(database) {
       p50Ms: pct(50),
       p99Ms: pct(99),
       maxMs: latencies.at(-1),
+      idleEventLoopP99Ms: idle.eventLoopDelayMs.p99,
       ...stats,
     };
   } finally {
@@ -285,7 +303,8 @@ for (const database of args.skip === 'http' ? [] : ['sqlite', 'postgres']) {
   http.push(result);
   console.log(
     `  p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ` +
-      `event-loop delay p99 ${result.eventLoopDelayMs.p99.toFixed(1)} ms, ` +
+      `event-loop delay p99 ${result.eventLoopDelayMs.p99.toFixed(1)} ms ` +
+      `(idle: ${result.idleEventLoopP99Ms.toFixed(1)} ms), ` +
       `peak RSS ${mib(result.peakRssBytes)}, backend CPU ` +
       `${Math.round((100 * result.cpuSeconds) / result.wallSeconds)}%, ` +
       `failures ${result.failures.length}`,
@@ -430,8 +449,8 @@ ${throughputRows.join('\n')}
   1,
 )} ms, each on its schedule whether or not earlier ones were answered). Latency runs from the scheduled moment to the answer. The backend measures its own event-loop delay (monitorEventLoopDelay, 10 ms resolution) and peak RSS (VmHWM).
 
-| database | sent | ingest p50 | ingest p99 | event-loop delay p99 | backend peak RSS | backend CPU (of one core) | failed exports |
-|---|---|---|---|---|---|---|---|
+| database | sent | ingest p50 | ingest p99 | event-loop delay p99 | the same, idle for 5 s before | backend peak RSS | backend CPU (of one core) | failed exports |
+|---|---|---|---|---|---|---|---|---|
 ${httpRows.join('\n')}
 `;
 
@@ -459,7 +478,7 @@ What limits the rates, from CPU profiles of the throughput worker (\`node --cpu-
 - **SQLite**: better-sqlite3 runs the INSERTs on the Node thread, and SQLite's own work (B-tree inserts into the table and its indexes, WAL writes) is more than half of the stored path. A spans row goes into four indexes, two of them led by the random trace id (the primary key and \`spans_parent_idx\`), so every export of 512 spans touches hundreds of index pages; a log record goes into five (content key, trace id, service and time, time, event name and time). Compiling the multi-row INSERT (better-sqlite3 prepares every statement anew, and knex keeps no prepared statements) and knex's binding of the values take about a fifth; decoding the OTLP is most of the rest. Going further needs fewer or cheaper indexes (for example spans as a WITHOUT ROWID table on its primary key), a schema change left for later, or a writer of its own off the event loop.
 - **Metric points** are stored by DatabaseMetricStore, knex's query builder in chunks of 400 rows, which this benchmark's work left as it is; the raw multi-row INSERT that spans and logs use would apply to it too.
 - **PostgreSQL**: its server process does the inserts, so the wall-clock rate depends on how much of the second core it gets; per CPU-second of the Node process it is well above the target.
-- **HTTP latency and event-loop delay**: each export is decoded and stored on the backend's event loop; on SQLite the insert is cut into statements of 128 rows with a yield to the event loop between them. ${
+- **HTTP latency and event-loop delay**: each export is decoded and stored on the backend's event loop; on SQLite the insert is cut into statements of 128 rows with a yield to the event loop between them. A CPU profile of the backend under 10,000 spans/s on PostgreSQL (\`TMS_BENCH_BACKEND_NODE_OPTIONS='--cpu-prof --trace-gc'\`) found it idle 70% of the time; its longest single pauses were garbage collections (scavenges and mark-compacts of 20-40 ms while the machine was busy), and its largest own costs knex's rewriting of the 11,264 placeholders of a 512-span INSERT for PostgreSQL and writing the query out. The idle column shows the delay the machine's other work alone causes; results vary from run to run with that load, PostgreSQL's the most, since its server competes for the same two cores. ${
   sqliteHttp
     ? `In this run the backend used ${Math.round(
         (100 * sqliteHttp.cpuSeconds) / sqliteHttp.wallSeconds,

@@ -429,6 +429,22 @@ async function serve(database: object) {
   let cpuAtStart = process.cpuUsage();
   let startedAt = 0;
 
+  // start begins a measurement, sample ends it and reports, stop reports
+  // and ends the process.
+  const report = () => {
+    delay.disable();
+    const cpu = process.cpuUsage(cpuAtStart);
+    return {
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      wallSeconds: (performance.now() - startedAt) / 1000,
+      eventLoopDelayMs: {
+        p50: delay.percentile(50) / 1e6,
+        p99: delay.percentile(99) / 1e6,
+        max: delay.max / 1e6,
+      },
+      peakRssBytes: peakRssBytes(),
+    };
+  };
   process.on('message', async (message: { command: string }) => {
     if (message.command === 'start') {
       delay.reset();
@@ -436,19 +452,10 @@ async function serve(database: object) {
       cpuAtStart = process.cpuUsage();
       startedAt = performance.now();
       await send({ started: true });
+    } else if (message.command === 'sample') {
+      await send({ sample: report() });
     } else if (message.command === 'stop') {
-      delay.disable();
-      const cpu = process.cpuUsage(cpuAtStart);
-      await send({
-        cpuSeconds: (cpu.user + cpu.system) / 1e6,
-        wallSeconds: (performance.now() - startedAt) / 1000,
-        eventLoopDelayMs: {
-          p50: delay.percentile(50) / 1e6,
-          p99: delay.percentile(99) / 1e6,
-          max: delay.max / 1e6,
-        },
-        peakRssBytes: peakRssBytes(),
-      });
+      await send(report());
       await backend.stop();
       process.exit(0);
     }
