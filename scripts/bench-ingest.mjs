@@ -336,11 +336,6 @@ const versions = JSON.parse(
   await client.end();
 }
 
-const find = (database, signal, encoding) =>
-  results.find(
-    r =>
-      r.database === database && r.signal === signal && r.encoding === encoding,
-  );
 const verdict = (value, target, higherIsBetter = true) =>
   (higherIsBetter ? value >= target : value < target) ? 'met' : '**missed**';
 
