@@ -5,6 +5,9 @@ describe('readEngineConfig', () => {
   it('has defaults for everything', () => {
     expect(readEngineConfig(new ConfigReader({}))).toEqual({
       maxBodyBytes: 67108864,
+      maxConcurrentRequests: 32,
+      maxInFlightBytes: 268435456,
+      retryAfterSeconds: 1,
       maxRoutesPerService: 200,
       unauthenticatedPaths: ['/health'],
       retentionDays: 7,
@@ -40,5 +43,23 @@ describe('readEngineConfig', () => {
     expect(() => readEngineConfig(config)).toThrow(
       'observability.ingest.maxBodyBytes must be a positive integer, not -5',
     );
+  });
+
+  it('refuses an ingest limit that is not a positive integer', () => {
+    const config = new ConfigReader({
+      observability: { ingest: { maxConcurrentRequests: 0 } },
+    });
+
+    expect(() => readEngineConfig(config)).toThrow(
+      'observability.ingest.maxConcurrentRequests must be a positive integer, not 0',
+    );
+  });
+
+  it('raises the default bytes in flight to a larger body limit', () => {
+    const config = new ConfigReader({
+      observability: { ingest: { maxBodyBytes: 512 * 1024 * 1024 } },
+    });
+
+    expect(readEngineConfig(config).maxInFlightBytes).toBe(512 * 1024 * 1024);
   });
 });

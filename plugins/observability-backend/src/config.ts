@@ -4,6 +4,14 @@ import { InputError } from '@backstage/errors';
 /** 64 MiB: the request limit the OTLP specification recommends. */
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
+/** Exports worked on at once; more wait for a Retry-After. */
+const DEFAULT_MAX_CONCURRENT_REQUESTS = 32;
+
+/** Bytes of export bodies in hand at once: four bodies at the limit. */
+const DEFAULT_MAX_IN_FLIGHT_BYTES = 4 * DEFAULT_MAX_BODY_BYTES;
+
+const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
 const DEFAULT_MAX_ROUTES_PER_SERVICE = 200;
 
 const DEFAULT_RETENTION_DAYS = 7;
@@ -13,6 +21,9 @@ const OPENABLE_PATHS = ['/health', '/metrics'];
 
 export interface EngineConfig {
   maxBodyBytes: number;
+  maxConcurrentRequests: number;
+  maxInFlightBytes: number;
+  retryAfterSeconds: number;
   maxRoutesPerService: number;
   unauthenticatedPaths: string[];
   retentionDays: number;
@@ -29,6 +40,35 @@ export function readEngineConfig(config: Config): EngineConfig {
       `observability.ingest.maxBodyBytes must be a positive integer, not ${maxBodyBytes}`,
     );
   }
+
+  const positiveInteger = (key: string, fallback: number) => {
+    const value = section?.getOptionalNumber(key) ?? fallback;
+    if (!Number.isInteger(value) || value < 1) {
+      throw new InputError(
+        `observability.${key} must be a positive integer, not ${value}`,
+      );
+    }
+    return value;
+  };
+  const maxConcurrentRequests = positiveInteger(
+    'ingest.maxConcurrentRequests',
+    DEFAULT_MAX_CONCURRENT_REQUESTS,
+  );
+  const maxInFlightBytes = positiveInteger(
+    'ingest.maxInFlightBytes',
+    Math.max(DEFAULT_MAX_IN_FLIGHT_BYTES, maxBodyBytes),
+  );
+  // A body the engine accepts must fit in flight on its own.
+  if (maxInFlightBytes < maxBodyBytes) {
+    throw new InputError(
+      `observability.ingest.maxInFlightBytes (${maxInFlightBytes}) must be ` +
+        `at least observability.ingest.maxBodyBytes (${maxBodyBytes})`,
+    );
+  }
+  const retryAfterSeconds = positiveInteger(
+    'ingest.retryAfterSeconds',
+    DEFAULT_RETRY_AFTER_SECONDS,
+  );
 
   const unauthenticatedPaths = section?.getOptionalStringArray(
     'unauthenticatedPaths',
@@ -51,6 +91,9 @@ export function readEngineConfig(config: Config): EngineConfig {
 
   return {
     maxBodyBytes,
+    maxConcurrentRequests,
+    maxInFlightBytes,
+    retryAfterSeconds,
     retentionDays,
     maxRoutesPerService:
       section?.getOptionalNumber('metrics.maxRoutesPerService') ??

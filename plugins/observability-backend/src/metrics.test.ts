@@ -439,6 +439,36 @@ describe('metrics in the observability engine', () => {
       });
     });
 
+    it('exposes the KPIs of the last hour on /metrics', async () => {
+      const now = `${Date.now()}000000`;
+      const before = (await read('/metrics')).text;
+      // Nothing of the last hour yet: the KPIs are left out, not 0.
+      expect(before).not.toMatch(/^tms_business_quiz_completion_ratio\{/m);
+
+      await exportJson(
+        metricsExport('quiz-service', 'ap-southeast-1', [
+          sum('tms.business.quiz.started', 1, [
+            { asInt: '4', startTimeUnixNano: now, timeUnixNano: now },
+          ]),
+          sum('tms.business.quiz.completed', 1, [
+            { asInt: '3', startTimeUnixNano: now, timeUnixNano: now },
+          ]),
+          gauge('tms.business.active_users', [
+            { asInt: '9', timeUnixNano: now },
+          ]),
+        ]),
+      ).expect(200);
+
+      const after = await read('/metrics');
+      expect(after.text).toContain(
+        'tms_business_quiz_completion_ratio{window="1h"} 0.75',
+      );
+      expect(after.text).toContain(
+        'tms_business_active_users{region="ap-southeast-1"} 9',
+      );
+      expect(after.text).not.toMatch(/^tms_business_invoices\{/m);
+    });
+
     it('refuses a business window that ends before it starts', async () => {
       const kpis = await read(
         '/business/metrics?from=2025-12-04T11:00:00Z&to=2025-12-04T10:00:00Z',

@@ -7,8 +7,10 @@ import { DatabaseMetricStore } from './database/DatabaseMetricStore';
 import { DatabaseSecurityEventStore } from './database/DatabaseSecurityEventStore';
 import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
 import { createRouter } from './router';
+import { BusinessMetricsExposition } from './services/BusinessMetricsExposition';
 import { BusinessMetricsService } from './services/BusinessMetricsService';
 import { EngineMetrics } from './services/EngineMetrics';
+import { IngestLimiter } from './services/IngestLimiter';
 import { OtlpReceiver } from './services/OtlpReceiver';
 import { PerformanceService } from './services/PerformanceService';
 import { RetentionTask } from './services/RetentionTask';
@@ -66,6 +68,11 @@ export const observabilityPlugin = createBackendPlugin({
         await retention.schedule(scheduler);
         const performance = PerformanceService.create({ store });
         const business = BusinessMetricsService.create({ store: metricStore });
+        BusinessMetricsExposition.register({
+          registry: metrics.registry,
+          business,
+          logger,
+        });
         const security = SecurityDashboardService.create({
           store: await DatabaseSecurityEventStore.create({ database }),
         });
@@ -81,6 +88,7 @@ export const observabilityPlugin = createBackendPlugin({
             metricStore,
             business,
             security,
+            ingestLimiter: IngestLimiter.create(engineConfig),
             maxBodyBytes: engineConfig.maxBodyBytes,
           }),
         );

@@ -1,7 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import express from 'express';
-import Router from 'express-promise-router';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import getRawBody from 'raw-body';
 import { z } from 'zod';
 import {
@@ -19,10 +19,15 @@ import { PerformanceService } from './services/PerformanceService';
 import { BusinessMetricsService } from './services/BusinessMetricsService';
 import { MetricStore } from './database/MetricStore';
 import { SecurityDashboardService } from './services/SecurityDashboardService';
+import { readOpenApiDocument } from './schema/openapi';
+import { resolveWindow } from './services/window';
+import { IngestLimiter, IngestOverloadedError } from './services/IngestLimiter';
 
-const HOUR_MS = 60 * 60 * 1000;
+/** The validator hands over the path with the plugin's mount in front. */
+const OTLP_EXPORT_PATH = /\/v1\/(traces|logs|metrics)$/;
 
 const ERROR_STATUS: Record<string, number> = {
+  IngestOverloadedError: 429,
   PayloadTooLargeError: 413,
   UnsupportedMediaTypeError: 415,
 };
@@ -117,6 +122,7 @@ export async function createRouter(options: {
   metricStore: MetricStore;
   business: BusinessMetricsService;
   security: SecurityDashboardService;
+  ingestLimiter: IngestLimiter;
   maxBodyBytes: number;
 }): Promise<express.Router> {
   const {
@@ -129,9 +135,23 @@ export async function createRouter(options: {
     metricStore,
     business,
     security,
+    ingestLimiter,
     maxBodyBytes,
   } = options;
-  const router = Router();
+  // Every request is checked against the OpenAPI document first; a
+  // request that breaks it is a 400 naming the problem. The OTLP routes
+  // are left to the OTLP reader, which reads their bodies as sent (the
+  // validator can read neither protobuf nor gzip) and answers 413 and 415
+  // as OTLP clients expect; hence also no body parser.
+  const router = createValidatedOpenApiRouter(readOpenApiDocument(), {
+    middleware: [(_req, _res, next) => next()],
+    // Credentials are Backstage's to check (httpAuth and the auth policy
+    // of unauthenticatedPaths), not the validator's.
+    validatorOptions: {
+      ignorePaths: OTLP_EXPORT_PATH,
+      validateSecurity: false,
+    },
+  });
 
   // The bytes as sent, in either encoding and still compressed: the
   // receiver decodes them, so that it can bound decompression too.
@@ -140,12 +160,25 @@ export async function createRouter(options: {
     async (req: express.Request, res: express.Response) => {
       await httpAuth.credentials(req, { allow: ['service'] });
 
-      const response = await receive({
-        contentType: req.header('content-type'),
-        contentEncoding: req.header('content-encoding'),
-        body: await getRawBody(req, { limit: maxBodyBytes }),
-      });
-      res.status(200).type(response.contentType).send(response.body);
+      // Admitted before the body is read: a refused export costs neither
+      // memory nor the database. A body of unknown length may be as large
+      // as the limit allows.
+      const declared = Number(req.header('content-length'));
+      const release = ingestLimiter.admit(
+        Number.isInteger(declared) && declared >= 0
+          ? Math.min(declared, maxBodyBytes)
+          : maxBodyBytes,
+      );
+      try {
+        const response = await receive({
+          contentType: req.header('content-type'),
+          contentEncoding: req.header('content-encoding'),
+          body: await getRawBody(req, { limit: maxBodyBytes }),
+        });
+        res.status(200).type(response.contentType).send(response.body);
+      } finally {
+        release();
+      }
     };
 
   router.post(
@@ -194,7 +227,11 @@ export async function createRouter(options: {
 
   router.get('/traces/:traceId', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const traceId = parseOrThrow(traceIdParam, req.params.traceId, 'traceId');
+    const traceId = parseOrThrow(
+      traceIdParam,
+      (req.params as Record<string, string>).traceId,
+      'traceId',
+    );
 
     res.json(await queries.getTrace(traceId));
   });
@@ -217,13 +254,10 @@ export async function createRouter(options: {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const query = parseOrThrow(metricPointQuery, req.query, 'query');
 
-    const window = toWindow(query);
-    const toMs = window.toMs ?? Date.now();
     const points = await metricStore.searchPoints({
       name: query.name,
       service: query.service,
-      fromMs: window.fromMs ?? toMs - HOUR_MS,
-      toMs,
+      ...resolveWindow(toWindow(query)),
       limit: query.limit ?? 100,
     });
     res.json({ points });
@@ -233,29 +267,14 @@ export async function createRouter(options: {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const query = parseOrThrow(businessQuery, req.query, 'query');
 
-    const window = toWindow(query);
-    const toMs = window.toMs ?? Date.now();
-    const fromMs = window.fromMs ?? toMs - HOUR_MS;
-    res.json({
-      from: new Date(fromMs).toISOString(),
-      to: new Date(toMs).toISOString(),
-      region: query.region ?? null,
-      ...(await business.kpis({ fromMs, toMs, region: query.region })),
-    });
+    res.json(await business.kpis({ ...toWindow(query), region: query.region }));
   });
 
   router.get('/security/dashboard', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const query = parseOrThrow(windowQuery, req.query, 'query');
 
-    const window = toWindow(query);
-    const toMs = window.toMs ?? Date.now();
-    const fromMs = window.fromMs ?? toMs - HOUR_MS;
-    res.json({
-      from: new Date(fromMs).toISOString(),
-      to: new Date(toMs).toISOString(),
-      ...(await security.dashboard({ fromMs, toMs })),
-    });
+    res.json(await security.dashboard(toWindow(query)));
   });
 
   router.get('/metrics', async (req, res) => {
@@ -291,6 +310,9 @@ export async function createRouter(options: {
       if (!status) {
         next(error);
         return;
+      }
+      if (error instanceof IngestOverloadedError) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
       }
       res.status(status).json({
         error: { name: error.name, message: error.message },

@@ -93,7 +93,9 @@ export function readMetricsRequest(body: unknown): MetricsRequest {
 
   forEachExportItem(body, METRICS, (metric, path, origin) => {
     const name = asString(metric.name, path.field('name'));
-    const present = DATA_FIELDS.filter(([field]) => metric[field] != null);
+    const present = DATA_FIELDS.filter(
+      ([field]) => metric[field] !== undefined && metric[field] !== null,
+    );
     if (present.length > 1) {
       path.fail(
         'one of gauge, sum, histogram, exponentialHistogram or summary',

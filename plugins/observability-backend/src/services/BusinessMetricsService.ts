@@ -1,5 +1,5 @@
 import { MetricStore, SeriesAggregate, Fold } from '../database/MetricStore';
-import { TimeWindow } from '../database/TelemetryStore';
+import { describeWindow, resolveWindow, WindowQuery } from './window';
 
 /**
  * The metrics the business KPIs are computed from: names, instruments and
@@ -23,6 +23,10 @@ export const BUSINESS_METRICS = {
 const DELTA = 1;
 
 export interface BusinessMetrics {
+  from: string;
+  to: string;
+  /** The region asked for; null for all regions. */
+  region: string | null;
   activeUsers: {
     total: number | null;
     byRegion: Array<{ region: string; users: number }>;
@@ -56,7 +60,9 @@ export class BusinessMetricsService {
     this.store = store;
   }
 
-  async kpis(window: TimeWindow & { region?: string }) {
+  /** The KPIs of a window, by default the last hour, in one region or all. */
+  async kpis(query: WindowQuery & { region?: string }) {
+    const window = { ...resolveWindow(query), region: query.region };
     const [latestUsers, series] = await Promise.all([
       this.store.latestPoints(BUSINESS_METRICS.activeUsers, window),
       this.store.aggregateSeries(
@@ -108,6 +114,8 @@ export class BusinessMetricsService {
     const satisfaction = this.satisfaction(ratings, fromUs);
 
     const result: BusinessMetrics = {
+      ...describeWindow(window),
+      region: query.region ?? null,
       activeUsers: {
         total: sumOrNull([...usersByRegion.values()]),
         byRegion: [...usersByRegion.entries()]

@@ -1,5 +1,5 @@
 import { SecurityEventStore } from '../database/SecurityEventStore';
-import { TimeWindow } from '../database/TelemetryStore';
+import { describeWindow, resolveWindow, WindowQuery } from './window';
 
 /**
  * The security events the engine reads from log records, by event name
@@ -43,6 +43,8 @@ export interface BlockedIp {
 }
 
 export interface SecurityDashboard {
+  from: string;
+  to: string;
   authentication: {
     attempts: number;
     succeeded: number;
@@ -79,7 +81,9 @@ export class SecurityDashboardService {
     this.store = store;
   }
 
-  async dashboard(window: TimeWindow): Promise<SecurityDashboard> {
+  /** The dashboard of a window, by default the last hour. */
+  async dashboard(query: WindowQuery): Promise<SecurityDashboard> {
+    const window = resolveWindow(query);
     const [logins, threats, decisions, blocks] = await Promise.all([
       this.store.countEvents(
         [SECURITY_EVENTS.loginSucceeded, SECURITY_EVENTS.loginFailed],
@@ -133,6 +137,7 @@ export class SecurityDashboardService {
     }
 
     return {
+      ...describeWindow(window),
       authentication: {
         attempts,
         succeeded,

@@ -1,0 +1,124 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { observabilityPlugin } from '../plugin';
+import { createRouter } from '../router';
+import { readOpenApiDocument } from './openapi';
+
+const ENTITY = resolve(
+  __dirname,
+  '../../../../catalog/apis/tms-observability-api.yaml',
+);
+
+const USER = mockCredentials.user.header();
+
+/** The routes an express router serves, as `get /traces/{traceId}`. */
+function servedRoutes(router: any): string[] {
+  return router.stack
+    .filter((layer: any) => layer.route)
+    .flatMap((layer: any) =>
+      Object.keys(layer.route.methods).map(
+        method => `${method} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`,
+      ),
+    );
+}
+
+describe('the OpenAPI document', () => {
+  it('describes every route the router serves, and no other', async () => {
+    // Only the routes are read; the services behind them are not called.
+    const router = await createRouter({} as any);
+    const document = readOpenApiDocument() as any;
+    const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item as object).map(method => `${method} ${path}`),
+    );
+
+    expect(
+      servedRoutes(router).filter(route => route !== 'get /openapi.json'),
+    ).toEqual(expect.arrayContaining(documented));
+    expect(documented).toEqual(
+      expect.arrayContaining(
+        servedRoutes(router).filter(route => route !== 'get /openapi.json'),
+      ),
+    );
+  });
+
+  it('is what the catalog entity inlines', () => {
+    // Run scripts/inline-openapi.mjs when this fails.
+    const entity = parse(readFileSync(ENTITY, 'utf8'));
+
+    expect(parse(entity.spec.definition)).toEqual(readOpenApiDocument());
+  });
+
+  describe('enforced by the router', () => {
+    let server: Parameters<typeof request>[0];
+
+    beforeAll(async () => {
+      const backend = await startTestBackend({
+        features: [observabilityPlugin, mockServices.database.factory()],
+      });
+      server = backend.server;
+    });
+
+    it.each([
+      [
+        '/business/metrics?region=',
+        "Empty value found for query parameter 'region'",
+      ],
+      ['/metrics/points?limit=many', 'request/query/limit must be integer'],
+      ['/metrics/points?limit=1001', 'request/query/limit must be <= 1000'],
+      [
+        '/security/dashboard?to=noon',
+        'request/query/to must match format "date-time"',
+      ],
+      ['/traces?region=eu-west-1', "Unknown query parameter 'region'"],
+    ])('answers %s with a 400 naming the problem', async (path, message) => {
+      const response = await request(server)
+        .get(`/api/observability${path}`)
+        .set('Authorization', USER);
+
+      expect(response.status).toBe(400);
+      expect(response.body.error).toEqual({ name: 'InputError', message });
+    });
+
+    it('leaves credentials to Backstage', async () => {
+      const { server: open } = await startTestBackend({
+        features: [
+          observabilityPlugin,
+          mockServices.database.factory(),
+          mockServices.rootConfig.factory({
+            data: {
+              observability: { unauthenticatedPaths: ['/health', '/metrics'] },
+            },
+          }),
+        ],
+      });
+
+      // The document asks for a bearer token; the configuration opens
+      // /metrics, and the configuration wins.
+      const metrics = await request(open).get('/api/observability/metrics');
+      expect(metrics.status).toBe(200);
+      expect(metrics.text).toContain('tms_observability_ingested_items_total');
+    });
+
+    it('serves the document it enforces', async () => {
+      const response = await request(server)
+        .get('/api/observability/openapi.json')
+        .set('Authorization', USER);
+
+      expect(response.status).toBe(200);
+      expect(Object.keys(response.body.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/observability/v1/metrics',
+          '/api/observability/business/metrics',
+          '/api/observability/security/dashboard',
+        ]),
+      );
+    });
+  });
+});

@@ -1,0 +1,19 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+/** The OpenAPI document of the engine's API, which the router enforces. */
+export type OpenApiDocument = Parameters<
+  typeof createValidatedOpenApiRouter
+>[0];
+
+/** Where the document lives; catalog/apis/tms-observability-api.yaml inlines it. */
+export const OPENAPI_PATH = resolvePackagePath(
+  '@internal/backstage-plugin-observability-backend',
+  'src/schema/openapi.yaml',
+);
+
+export function readOpenApiDocument(): OpenApiDocument {
+  return parse(readFileSync(OPENAPI_PATH, 'utf8'));
+}
