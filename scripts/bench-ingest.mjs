@@ -395,6 +395,7 @@ const httpRows = http.map(h => {
       TARGETS.eventLoopP99Ms,
       false,
     )}) | ` +
+    `${h.idleEventLoopP99Ms.toFixed(1)} ms | ` +
     `${mib(peak)} (< 1 GiB: ${verdict(peak, TARGETS.rssBytes, false)}) | ` +
     `${Math.round((100 * h.cpuSeconds) / h.wallSeconds)}% | ${
       h.failures.length
