@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { createHash } from 'node:crypto';
 import { LogRecord } from '../otlp/readLogsRequest';
 import { SpanRecord } from '../otlp/readTraceRequest';
 import {
@@ -30,8 +31,93 @@ const MIGRATIONS_DIR = resolvePackagePath(
 /** Rows per retention DELETE. */
 const RETENTION_BATCH = 5000;
 
-/** Rows per INSERT: well under the bind-variable limits of both engines. */
-const INSERT_CHUNK = 500;
+/**
+ * Bind variables one statement may carry: SQLite's SQLITE_MAX_VARIABLE_NUMBER
+ * (32,766 since 3.32, as better-sqlite3 builds it) and PostgreSQL's 16-bit
+ * parameter count in the wire protocol. An INSERT carries as many rows as
+ * fit, so that an export of a few thousand items is one statement or two.
+ */
+const MAX_BIND_VARIABLES: Record<string, number> = {
+  sqlite: 32766,
+  pg: 65535,
+};
+
+/**
+ * better-sqlite3 runs each statement on the event loop's thread, so a
+ * statement of 1,489 spans would hold every other request up for tens of
+ * milliseconds. On SQLite an INSERT carries at most this many rows, and
+ * the export yields to the event loop between its statements; the
+ * transaction stays one.
+ */
+const SQLITE_ROWS_PER_STATEMENT = 128;
+
+/** The columns of an inserted span, in the order of toSpanValues. */
+const SPAN_COLUMNS = [
+  'trace_id',
+  'span_id',
+  'parent_span_id',
+  'name',
+  'kind',
+  'service',
+  'region',
+  'start_time_unix_nano',
+  'end_time_unix_nano',
+  'start_us',
+  'duration_us',
+  'status_code',
+  'status_message',
+  'failed',
+  'mtls',
+  'attributes',
+  'resource_attributes',
+  'scope_name',
+  'scope_version',
+  'events',
+  'links',
+  'received_at_ms',
+];
+
+/** The columns of an inserted log record, in the order of insertLogs. */
+const LOG_COLUMNS = [
+  'content_key',
+  'time_us',
+  'time_unix_nano',
+  'observed_time_unix_nano',
+  'severity_number',
+  'severity_text',
+  'body',
+  'body_text',
+  'attributes',
+  'resource_attributes',
+  'service',
+  'region',
+  'trace_id',
+  'span_id',
+  'event_name',
+  'scope_name',
+  'scope_version',
+  'received_at_ms',
+];
+
+/** How one table takes new rows and says which of them were new. */
+interface InsertTarget {
+  table: string;
+  columns: string[];
+  /** The unique key a second copy of a row collides on. */
+  conflictKey: string[];
+}
+
+const SPANS: InsertTarget = {
+  table: 'spans',
+  columns: SPAN_COLUMNS,
+  conflictKey: ['trace_id', 'span_id'],
+};
+
+const LOGS: InsertTarget = {
+  table: 'logs',
+  columns: LOG_COLUMNS,
+  conflictKey: ['content_key'],
+};
 
 type SpanRow = {
   trace_id: string;
@@ -91,9 +177,83 @@ type TraceAggregateRow = {
   errors: number | string;
 };
 
-/** Nanoseconds as a decimal string to whole microseconds. */
+/**
+ * Nanoseconds as a decimal string to whole microseconds. Dropping the last
+ * three digits is exact and much cheaper than BigInt division; the readers
+ * hand over canonical decimals (no sign, no leading zeros).
+ */
 function toMicros(nanos: string) {
-  return Number(BigInt(nanos) / 1000n);
+  return nanos.length > 3 ? Number(nanos.slice(0, -3)) : 0;
+}
+
+/** Most spans have no events or links: skip serialising an empty list. */
+function listJson(list: unknown[]) {
+  return list.length === 0 ? '[]' : JSON.stringify(list);
+}
+
+/** Microseconds that fit the 13 hex digits of a key: until 2112. */
+const MAX_KEY_MICROS = 16 ** 13 - 1;
+
+/**
+ * The content key of a log record: what makes it this record, so that a
+ * retried export collides with the copy already stored. It starts with
+ * the record's time in microseconds (13 hex digits), so that new keys land
+ * at the end of the unique index, as times mostly rise, instead of all over
+ * it: a random key dirties a page of the index per record. The rest is 76
+ * bits of SHA-256 over the record's content, which two records of the same
+ * microsecond would have to share by accident to be taken for one.
+ *
+ * The observed time is left out on purpose: it says when a collector read
+ * the record, not what the record is. Each part is prefixed with its
+ * length so that no two different records join into the same text.
+ */
+function logContentKey(record: LogRecord, json: LogJson, timeUs: number) {
+  const parts = [
+    json.resourceAttributes,
+    record.scope.name,
+    record.scope.version,
+    record.timeUnixNano,
+    record.traceId ?? '',
+    record.spanId ?? '',
+    String(record.severityNumber),
+    record.severityText,
+    record.eventName ?? '',
+    json.body,
+    json.attributes,
+  ];
+  let text = '';
+  for (const part of parts) {
+    text += `${part.length}:${part}`;
+  }
+  const time = Math.min(Math.max(0, timeUs), MAX_KEY_MICROS)
+    .toString(16)
+    .padStart(13, '0');
+  const hash = createHash('sha256').update(text).digest('hex');
+  return time + hash.slice(0, 19);
+}
+
+/** A log record's values serialised for storage. */
+interface LogJson {
+  resourceAttributes: string;
+  body: string;
+  attributes: string;
+}
+
+/**
+ * Serialises each distinct object once: the items of one resource share
+ * its attributes object, so an export of 512 items of one service
+ * stringifies the resource once instead of 512 times.
+ */
+function memoJson() {
+  const seen = new Map<object, string>();
+  return (value: object) => {
+    let json = seen.get(value);
+    if (json === undefined) {
+      json = JSON.stringify(value);
+      seen.set(value, json);
+    }
+    return json;
+  };
 }
 
 /**
@@ -113,29 +273,96 @@ export class DatabaseTelemetryStore implements TelemetryStore {
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await db.migrate.latest({ directory: MIGRATIONS_DIR });
     }
+    await tuneSqliteFile(db);
     return new DatabaseTelemetryStore(db);
   }
 
+  private readonly sqlite: boolean;
+
   private constructor(db: Knex) {
     this.db = db;
+    this.sqlite = isSqlite(db);
   }
 
-  async insertSpans(spans: SpanRecord[]): Promise<void> {
+  async insertSpans(spans: SpanRecord[]): Promise<SpanRecord[]> {
     if (spans.length === 0) {
-      return;
+      return [];
     }
 
     const receivedAt = Date.now();
-    const rows = spans.map(span => this.toRow(span, receivedAt));
+    const json = memoJson();
+    const values: unknown[] = [];
+    for (const span of spans) {
+      this.pushSpanValues(values, span, receivedAt, json);
+    }
 
-    await this.db.transaction(async tx => {
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await tx('spans')
-          .insert(rows.slice(i, i + INSERT_CHUNK))
-          .onConflict(['trace_id', 'span_id'])
-          .ignore();
+    const inserted = await this.insertNew(SPANS, values);
+
+    // The keys of the rows that were new; a span repeated inside one export
+    // is new once.
+    const fresh = new Set(inserted.map(row => row.trace_id + row.span_id));
+    return spans.filter(span => fresh.delete(span.traceId + span.spanId));
+  }
+
+  /**
+   * Inserts rows, given as one flat list of values in the target's column
+   * order, in one transaction and as few statements as the database's
+   * bind-variable limit allows. A row whose key is already stored is left
+   * alone; the answer holds the keys of the rows that were new. Both
+   * engines run `INSERT ... ON CONFLICT DO NOTHING RETURNING`, which
+   * returns only the rows it inserted (SQLite since 3.35).
+   */
+  private async insertNew(
+    target: InsertTarget,
+    values: unknown[],
+  ): Promise<Record<string, string>[]> {
+    const width = target.columns.length;
+    const rowsPerStatement = this.sqlite
+      ? Math.min(
+          SQLITE_ROWS_PER_STATEMENT,
+          Math.floor(MAX_BIND_VARIABLES.sqlite / width),
+        )
+      : Math.floor(MAX_BIND_VARIABLES.pg / width);
+    const total = values.length / width;
+
+    return this.db.transaction(async tx => {
+      const inserted: Record<string, string>[] = [];
+      for (let first = 0; first < total; first += rowsPerStatement) {
+        if (this.sqlite && first > 0) {
+          await new Promise(resolve => setImmediate(resolve));
+        }
+        const rows = Math.min(rowsPerStatement, total - first);
+        const result = await tx.raw(
+          this.insertSql(target, rows),
+          values.slice(first * width, (first + rows) * width) as any[],
+        );
+        // better-sqlite3 answers with the rows, pg with a result object.
+        inserted.push(...(Array.isArray(result) ? result : result.rows));
       }
+      return inserted;
     });
+  }
+
+  /** INSERT statements by table and row count, written once each. */
+  private readonly insertStatements = new Map<string, string>();
+
+  private insertSql(target: InsertTarget, rows: number) {
+    const cacheKey = `${target.table}:${rows}`;
+    let sql = this.insertStatements.get(cacheKey);
+    if (!sql) {
+      const row = `(${target.columns.map(() => '?').join(', ')})`;
+      const key = target.conflictKey.join(', ');
+      sql =
+        `INSERT INTO ${target.table} (${target.columns.join(', ')}) ` +
+        `VALUES ${Array(rows).fill(row).join(', ')} ` +
+        `ON CONFLICT (${key}) DO NOTHING RETURNING ${key}`;
+      // Exports come in a handful of sizes (512 is the SDKs' default
+      // batch); anything else is written afresh rather than kept.
+      if (this.insertStatements.size < 64) {
+        this.insertStatements.set(cacheKey, sql);
+      }
+    }
+    return sql;
   }
 
   async getTrace(traceId: string): Promise<StoredSpan[]> {
@@ -207,40 +434,50 @@ export class DatabaseTelemetryStore implements TelemetryStore {
     });
   }
 
-  async insertLogs(records: LogRecord[]): Promise<void> {
+  async insertLogs(records: LogRecord[]): Promise<LogRecord[]> {
     if (records.length === 0) {
-      return;
+      return [];
     }
 
     const receivedAt = Date.now();
-    const rows = records.map(record => ({
-      time_us: toMicros(record.timeUnixNano),
-      time_unix_nano: record.timeUnixNano,
-      observed_time_unix_nano: record.observedTimeUnixNano,
-      severity_number: record.severityNumber,
-      severity_text: record.severityText,
-      body: JSON.stringify(record.body),
-      body_text:
-        typeof record.body === 'string'
-          ? record.body
-          : JSON.stringify(record.body),
-      attributes: JSON.stringify(record.attributes),
-      resource_attributes: JSON.stringify(record.resourceAttributes),
-      service: record.service,
-      region: record.region ?? null,
-      trace_id: record.traceId ?? null,
-      span_id: record.spanId ?? null,
-      event_name: record.eventName ?? null,
-      scope_name: record.scope.name,
-      scope_version: record.scope.version,
-      received_at_ms: receivedAt,
-    }));
+    const memo = memoJson();
+    const keys: string[] = [];
+    const values: unknown[] = [];
+    for (const record of records) {
+      const json: LogJson = {
+        resourceAttributes: memo(record.resourceAttributes),
+        body: JSON.stringify(record.body),
+        attributes: JSON.stringify(record.attributes),
+      };
+      const timeUs = toMicros(record.timeUnixNano);
+      const key = logContentKey(record, json, timeUs);
+      keys.push(key);
+      values.push(
+        key,
+        timeUs,
+        record.timeUnixNano,
+        record.observedTimeUnixNano,
+        record.severityNumber,
+        record.severityText,
+        json.body,
+        typeof record.body === 'string' ? record.body : json.body,
+        json.attributes,
+        json.resourceAttributes,
+        record.service,
+        record.region ?? null,
+        record.traceId ?? null,
+        record.spanId ?? null,
+        record.eventName ?? null,
+        record.scope.name,
+        record.scope.version,
+        receivedAt,
+      );
+    }
 
-    await this.db.transaction(async tx => {
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await tx('logs').insert(rows.slice(i, i + INSERT_CHUNK));
-      }
-    });
+    const inserted = await this.insertNew(LOGS, values);
+
+    const fresh = new Set(inserted.map(row => row.content_key));
+    return records.filter((_, i) => fresh.delete(keys[i]));
   }
 
   async searchLogs(query: LogQuery): Promise<LogPage> {
@@ -443,35 +680,41 @@ export class DatabaseTelemetryStore implements TelemetryStore {
     await this.db.raw('SELECT 1');
   }
 
-  private toRow(span: SpanRecord, receivedAt: number): SpanRow {
+  /** Appends a span's values in the order of SPAN_COLUMNS. */
+  private pushSpanValues(
+    values: unknown[],
+    span: SpanRecord,
+    receivedAt: number,
+    json: (value: object) => string,
+  ) {
     const startUs = toMicros(span.startTimeUnixNano);
     const endUs = toMicros(span.endTimeUnixNano);
 
-    return {
-      trace_id: span.traceId,
-      span_id: span.spanId,
-      parent_span_id: span.parentSpanId ?? null,
-      name: span.name,
-      kind: span.kind,
-      service: span.service,
-      region: span.region ?? null,
-      start_time_unix_nano: span.startTimeUnixNano,
-      end_time_unix_nano: span.endTimeUnixNano,
-      start_us: startUs,
+    values.push(
+      span.traceId,
+      span.spanId,
+      span.parentSpanId ?? null,
+      span.name,
+      span.kind,
+      span.service,
+      span.region ?? null,
+      span.startTimeUnixNano,
+      span.endTimeUnixNano,
+      startUs,
       // A span that ends before it starts is clamped to no duration.
-      duration_us: Math.max(0, endUs - startUs),
-      status_code: span.statusCode,
-      status_message: span.statusMessage ?? null,
-      failed: isFailedRequest(span),
-      mtls: usedMutualTls(span),
-      attributes: JSON.stringify(span.attributes),
-      resource_attributes: JSON.stringify(span.resourceAttributes),
-      scope_name: span.scope.name,
-      scope_version: span.scope.version,
-      events: JSON.stringify(span.events),
-      links: JSON.stringify(span.links),
-      received_at_ms: receivedAt,
-    };
+      Math.max(0, endUs - startUs),
+      span.statusCode,
+      span.statusMessage ?? null,
+      isFailedRequest(span),
+      usedMutualTls(span),
+      JSON.stringify(span.attributes),
+      json(span.resourceAttributes),
+      span.scope.name,
+      span.scope.version,
+      listJson(span.events),
+      listJson(span.links),
+      receivedAt,
+    );
   }
 
   private fromLogRow(row: LogRow): LogRecord {
@@ -513,4 +756,44 @@ export class DatabaseTelemetryStore implements TelemetryStore {
       links: JSON.parse(row.links),
     };
   }
+}
+
+/** better-sqlite3 and sqlite3 share knex's SQLite dialect. */
+function isSqlite(db: Knex) {
+  return db.client.dialect === 'sqlite3';
+}
+
+/**
+ * Settings for a SQLite database in a file, which the engine writes many
+ * small transactions to. Backstage gives every plugin a SQLite database of
+ * its own (a file per plugin in `connection.directory`, or memory), so
+ * these settings reach no other plugin's data:
+ *
+ * - journal_mode=WAL is stored in the file itself: readers no longer wait
+ *   for a writer, and a commit appends to the log instead of rewriting
+ *   pages through a rollback journal.
+ * - synchronous=NORMAL, safe with WAL: a commit no longer waits for the
+ *   disk. A crash of the process loses nothing; a power cut or kernel
+ *   crash may lose the last transactions, never the database.
+ *
+ * synchronous belongs to a connection, and Backstage's database service
+ * hands out a knex pool, not connections. knex keeps SQLite to a pool of
+ * exactly one connection for the life of the process, which is the one
+ * this sets; should the pool ever open another, that one runs with
+ * SQLite's default (FULL), which is slower but no less safe. PostgreSQL
+ * and in-memory SQLite are left as they are.
+ */
+async function tuneSqliteFile(db: Knex) {
+  if (!isSqlite(db)) {
+    return;
+  }
+  const databases: Array<{ name: string; file: string }> = await db.raw(
+    'PRAGMA database_list',
+  );
+  const main = databases.find(d => d.name === 'main');
+  if (!main?.file) {
+    return;
+  }
+  await db.raw('PRAGMA journal_mode = WAL');
+  await db.raw('PRAGMA synchronous = NORMAL');
 }

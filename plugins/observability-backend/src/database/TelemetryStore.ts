@@ -85,10 +85,11 @@ export interface TimeWindow {
 /** Where the observability engine keeps its telemetry. */
 export interface TelemetryStore {
   /**
-   * Stores spans in one transaction: either all are durable when this
-   * resolves, or none is. Spans already stored are left as they are.
+   * Stores spans in one transaction: either all are stored when this
+   * resolves, or none is. Spans already stored (same trace and span id)
+   * are left as they are; the answer is the spans that were new.
    */
-  insertSpans(spans: SpanRecord[]): Promise<void>;
+  insertSpans(spans: SpanRecord[]): Promise<SpanRecord[]>;
 
   /** Every span of a trace, in start order; empty if there is none. */
   getTrace(traceId: string): Promise<StoredSpan[]>;
@@ -96,8 +97,12 @@ export interface TelemetryStore {
   /** Traces with a span in the window, newest first. */
   searchTraces(query: TraceQuery): Promise<TraceSummary[]>;
 
-  /** Stores log records in one transaction. */
-  insertLogs(records: LogRecord[]): Promise<void>;
+  /**
+   * Stores log records in one transaction. A record whose content is
+   * already stored (a retried export) is left out; the answer is the
+   * records that were new.
+   */
+  insertLogs(records: LogRecord[]): Promise<LogRecord[]>;
 
   /** Log records in the window, newest first, a page at a time. */
   searchLogs(query: LogQuery): Promise<LogPage>;

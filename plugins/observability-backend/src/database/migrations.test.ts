@@ -13,6 +13,15 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     expect(await knex.schema.hasTable('spans')).toBe(true);
     expect(await knex.schema.hasTable('logs')).toBe(true);
     expect(await knex.schema.hasTable('metric_points')).toBe(true);
+    expect(await knex.schema.hasColumn('logs', 'content_key')).toBe(true);
+
+    // The content key comes and goes on its own, leaving the logs table.
+    const contentKey = { ...MIGRATIONS, name: '20261203_logsContentKey.js' };
+    await knex.migrate.down(contentKey);
+    expect(await knex.schema.hasColumn('logs', 'content_key')).toBe(false);
+    expect(await knex.schema.hasColumn('logs', 'body_text')).toBe(true);
+    await knex.migrate.up(contentKey);
+    expect(await knex.schema.hasColumn('logs', 'content_key')).toBe(true);
 
     await knex.migrate.rollback(MIGRATIONS, true);
     expect(await knex.schema.hasTable('spans')).toBe(false);

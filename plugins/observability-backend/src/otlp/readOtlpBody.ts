@@ -77,13 +77,27 @@ export function decodeOtlpBody(options: {
 }
 
 /**
+ * An integer literal too long to be sure of as a double: 16 digits or
+ * more after a colon, comma or bracket. Inside a string it matches too,
+ * which only sends that body to the slower parser.
+ */
+const LONG_NUMBER = /[:,[]\s*-?\d{16}/;
+
+/**
  * Parses OTLP/JSON. Integers beyond 2^53 stay decimal strings instead of
  * losing digits, since senders may write 64-bit fields as JSON numbers.
+ * Exporters write 64-bit fields as strings, as OTLP/JSON asks, so most
+ * bodies hold no number that long and go to the native parser, several
+ * times faster than the lossless one.
  */
 export function parseOtlpJson(bytes: Buffer): unknown {
+  const text = bytes.toString('utf8');
   try {
-    return parse(bytes.toString('utf8'), undefined, text =>
-      isSafeNumber(text) ? Number(text) : text,
+    if (!LONG_NUMBER.test(text)) {
+      return JSON.parse(text);
+    }
+    return parse(text, undefined, number =>
+      isSafeNumber(number) ? Number(number) : number,
     );
   } catch (error) {
     throw new InputError('The body is not valid JSON', error);

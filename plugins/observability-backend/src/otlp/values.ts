@@ -13,25 +13,34 @@ export type Attributes = Record<string, AttributeValue>;
 
 /**
  * Walks an OTLP/JSON document and names the place of every problem, so
- * that a 400 says which field of which span was wrong.
+ * that a 400 says which field of which span was wrong. A path is a link to
+ * its parent and one step, and is written out only when it names a
+ * problem: readers make one for every field they read, and an export of
+ * 512 spans reads tens of thousands of fields.
  */
 export class OtlpPath {
-  private readonly parts: string[];
+  private readonly parent?: OtlpPath;
+  private readonly step: string;
 
-  constructor(parts: string[] = []) {
-    this.parts = parts;
+  constructor(parent?: OtlpPath, step = '') {
+    this.parent = parent;
+    this.step = step;
   }
 
   field(name: string) {
-    return new OtlpPath([...this.parts, `.${name}`]);
+    return new OtlpPath(this, `.${name}`);
   }
 
   index(i: number) {
-    return new OtlpPath([...this.parts, `[${i}]`]);
+    return new OtlpPath(this, `[${i}]`);
   }
 
   toString() {
-    return this.parts.join('').replace(/^\./, '') || 'request body';
+    return this.steps().replace(/^\./, '') || 'request body';
+  }
+
+  private steps(): string {
+    return (this.parent ? this.parent.steps() : '') + this.step;
   }
 
   fail(expected: string, value: unknown): never {
@@ -101,6 +110,9 @@ export function asInteger(value: unknown, path: OtlpPath): number {
 
 const DECIMAL = /^-?\d{1,20}$/;
 
+/** A decimal already as BigInt would write it: no sign, no leading 0. */
+const CANONICAL_UNSIGNED = /^(0|[1-9]\d{0,19})$/;
+
 /**
  * A 64-bit integer, which OTLP/JSON writes as a decimal string but which
  * receivers must accept as a number too. Returned as a decimal string so
@@ -113,6 +125,10 @@ export function asInt64(value: unknown, path: OtlpPath): string {
   if (typeof value === 'number' && Number.isSafeInteger(value)) {
     return String(value);
   }
+  if (typeof value === 'string' && CANONICAL_UNSIGNED.test(value)) {
+    // Timestamps, nearly always: nothing to normalise.
+    return value;
+  }
   if (typeof value === 'string' && DECIMAL.test(value)) {
     return BigInt(value).toString();
   }
@@ -120,6 +136,8 @@ export function asInt64(value: unknown, path: OtlpPath): string {
 }
 
 const HEX = /^[0-9a-fA-F]*$/;
+const LOWER_HEX = /^[0-9a-f]*$/;
+const ZEROS = /^0+$/;
 
 /**
  * A trace or span id: hex of the given byte length, case-insensitive, stored
@@ -135,11 +153,18 @@ export function asHexId(
   if (text === '') {
     return undefined;
   }
-  if (text.length !== bytes * 2 || !HEX.test(text)) {
+  if (text.length !== bytes * 2) {
     return path.fail(`${bytes * 2} hex digits`, text);
   }
-  const id = text.toLowerCase();
-  return /^0+$/.test(id) ? undefined : id;
+  // Lower case is what exporters send and what is stored.
+  let id = text;
+  if (!LOWER_HEX.test(text)) {
+    if (!HEX.test(text)) {
+      return path.fail(`${bytes * 2} hex digits`, text);
+    }
+    id = text.toLowerCase();
+  }
+  return ZEROS.test(id) ? undefined : id;
 }
 
 /** Reads an OTLP AnyValue into a plain value. */

@@ -89,8 +89,10 @@ export class OtlpReceiver {
         const { spans, rejectedSpans, rejection } = readTraceRequest(document);
         return {
           store: async () => {
-            await store.insertSpans(spans);
-            metrics.recordSpans(spans, rejectedSpans);
+            // Only new spans count: a retried export is stored once and
+            // must not count its requests twice.
+            const stored = await store.insertSpans(spans);
+            metrics.recordSpans(stored, rejectedSpans);
           },
           rejected: rejectedSpans,
           rejection,
@@ -108,8 +110,8 @@ export class OtlpReceiver {
         const { logRecords } = readLogsRequest(document, receivedAt);
         return {
           store: async () => {
-            await store.insertLogs(logRecords);
-            metrics.recordLogs(logRecords);
+            const stored = await store.insertLogs(logRecords);
+            metrics.recordLogs(stored);
           },
           rejected: 0,
         };
