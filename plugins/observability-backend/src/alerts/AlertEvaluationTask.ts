@@ -1,0 +1,38 @@
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { AlertEvaluator } from './AlertEvaluator';
+import { NotificationOutbox } from './NotificationOutbox';
+
+export const ALERT_EVALUATION_TASK_ID = 'observability-alert-evaluation';
+
+/**
+ * Evaluates the rules and delivers due notifications on the Backstage
+ * scheduler with global scope: with several replicas, one of them runs
+ * each evaluation. The store's unique keys guard against a second one all
+ * the same.
+ */
+export async function scheduleAlertEvaluation(options: {
+  scheduler: SchedulerService;
+  evaluator: AlertEvaluator;
+  outbox: NotificationOutbox;
+  logger: LoggerService;
+  intervalMs: number;
+}) {
+  const { scheduler, evaluator, outbox, logger, intervalMs } = options;
+  await scheduler.scheduleTask({
+    id: ALERT_EVALUATION_TASK_ID,
+    frequency: { milliseconds: intervalMs },
+    timeout: { minutes: 2 },
+    scope: 'global',
+    fn: async () => {
+      try {
+        await evaluator.evaluate();
+      } finally {
+        await outbox.deliver().catch(error =>
+          logger.error('Alert notification delivery failed', {
+            error: String(error),
+          }),
+        );
+      }
+    },
+  });
+}

@@ -1,0 +1,122 @@
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { ServiceDirectory } from './ServiceDirectory';
+import { Alert } from './types';
+
+/** Somewhere alerts are pushed to. `send` throws when it did not arrive. */
+export interface NotificationTarget {
+  readonly name: string;
+  /** Wants open alerts again every resend interval (Alertmanager does). */
+  readonly resends: boolean;
+  send(
+    alert: Alert,
+    event: 'firing' | 'resolved',
+    nowMs: number,
+  ): Promise<void>;
+}
+
+async function post(url: string, body: unknown, timeoutMs: number) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!response.ok) {
+    const text = (await response.text()).slice(0, 500);
+    throw new Error(`${url} answered ${response.status}: ${text}`);
+  }
+}
+
+/**
+ * Alertmanager's v2 API. A firing alert carries an end a few resend
+ * intervals ahead, as Prometheus does, so that Alertmanager resolves it by
+ * itself if the engine stops resending; a resolved one ends when it
+ * resolved.
+ */
+export class AlertmanagerTarget implements NotificationTarget {
+  readonly name = 'alertmanager';
+  readonly resends = true;
+
+  constructor(
+    private readonly options: {
+      url: string;
+      resendIntervalMs: number;
+      generatorUrl: (alert: Alert) => string;
+      timeoutMs?: number;
+    },
+  ) {}
+
+  async send(alert: Alert, event: 'firing' | 'resolved', nowMs: number) {
+    const endsAtMs =
+      event === 'resolved'
+        ? alert.resolvedAtMs ?? nowMs
+        : nowMs + 4 * this.options.resendIntervalMs;
+    const url = `${this.options.url.replace(/\/+$/, '')}/api/v2/alerts`;
+    await post(
+      url,
+      [
+        {
+          labels: alert.labels,
+          annotations: alert.annotations,
+          startsAt: new Date(alert.startsAtMs).toISOString(),
+          endsAt: new Date(endsAtMs).toISOString(),
+          generatorURL: this.options.generatorUrl(alert),
+        },
+      ],
+      this.options.timeoutMs ?? 5000,
+    );
+  }
+}
+
+/** A configured webhook: the alert as the API shows it, with the event. */
+export class WebhookTarget implements NotificationTarget {
+  readonly resends = false;
+
+  constructor(
+    readonly name: string,
+    private readonly url: string,
+    private readonly timeoutMs = 5000,
+  ) {}
+
+  async send(alert: Alert, event: 'firing' | 'resolved') {
+    await post(this.url, { event, alert }, this.timeoutMs);
+  }
+}
+
+/** Backstage notifications to the owner of the service's Component. */
+export class OwnerNotificationTarget implements NotificationTarget {
+  readonly name = 'backstage';
+  readonly resends = false;
+
+  constructor(
+    private readonly notifications: NotificationService,
+    private readonly directory: ServiceDirectory,
+    private readonly alertLink: (alert: Alert) => string,
+  ) {}
+
+  async send(alert: Alert, event: 'firing' | 'resolved') {
+    const owner = await this.directory.owner(alert.service);
+    if (!owner) {
+      // No Component or no owner: nobody to tell, which is not a failure.
+      return;
+    }
+    await this.notifications.send({
+      recipients: { type: 'entity', entityRef: owner },
+      payload: {
+        title: `${event === 'firing' ? 'Firing' : 'Resolved'}: ${
+          alert.annotations.summary ?? alert.ruleId
+        }`,
+        description: alert.annotations.description,
+        link: this.alertLink(alert),
+        severity:
+          event === 'resolved'
+            ? 'low'
+            : alert.severity === 'page'
+            ? 'critical'
+            : 'normal',
+        topic: 'observability-alert',
+        scope: alert.fingerprint,
+      },
+    });
+  }
+}
