@@ -174,7 +174,12 @@ describe.each(databases.eachSupportedId())('alert evaluation on %s', id => {
 
     const [alert] = (await evaluator.evaluate(T0)).fired;
     expect(
-      await store.resolve(alert.id, 'user:default/ada', 'known deploy', T0 + 10 * SECOND),
+      await store.resolve(
+        alert.id,
+        'user:default/ada',
+        'known deploy',
+        T0 + 10 * SECOND,
+      ),
     ).toBe(true);
     await evaluator.resolvedByHand(
       (await store.getAlert(alert.id))!,
