@@ -4,6 +4,9 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 
 const CACHE_MS = 5 * 60_000;
 
+/** After a failed lookup, SLOs wait this long before asking again. */
+const RETRY_MS = 60_000;
+
 /** What the catalog says about the Component of a service. */
 export interface ServiceDirectory {
   /** The Component's annotations; empty when it is unknown. */
@@ -24,6 +27,7 @@ interface Entry {
  */
 export class CatalogServiceDirectory implements ServiceDirectory {
   private readonly cache = new Map<string, Entry>();
+  private readonly failedAtMs = new Map<string, number>();
 
   constructor(
     private readonly catalog: CatalogService,
@@ -32,15 +36,21 @@ export class CatalogServiceDirectory implements ServiceDirectory {
   ) {}
 
   async annotations(service: string): Promise<Record<string, string>> {
+    const fallback = this.cache.get(service)?.annotations ?? {};
+    if (Date.now() - (this.failedAtMs.get(service) ?? 0) < RETRY_MS) {
+      return fallback;
+    }
     try {
       return (await this.lookup(service)).annotations;
     } catch (error) {
-      // SLOs keep their defaults while the catalog cannot be asked.
+      // SLOs keep what they had while the catalog cannot be asked, and the
+      // evaluation, which runs every second, does not ask it every time.
+      this.failedAtMs.set(service, Date.now());
       this.logger.warn('Could not read SLO annotations from the catalog', {
         service,
         error: String(error),
       });
-      return this.cache.get(service)?.annotations ?? {};
+      return fallback;
     }
   }
 
