@@ -60,8 +60,8 @@ export interface Config {
       }>;
       /** Alertmanager to push alerts to through its v2 API. */
       alertmanager?: {
-        /** Base URL, such as http://localhost:9093. */
-        url: string;
+        /** Base URL, such as http://localhost:9093; unset sends nothing. */
+        url?: string;
       };
       /** Endpoints that get each firing and resolved alert as JSON. */
       webhooks?: Array<{ name: string; url: string }>;

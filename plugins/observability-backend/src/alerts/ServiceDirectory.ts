@@ -4,30 +4,36 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 
 const CACHE_MS = 5 * 60_000;
 
-/** After a failed lookup, SLOs wait this long before asking again. */
+/** After a failed read, annotations wait this long before asking again. */
 const RETRY_MS = 60_000;
 
-/** What the catalog says about the Component of a service. */
+/** What the catalog says about the Components of services. */
 export interface ServiceDirectory {
-  /** The Component's annotations; empty when it is unknown. */
-  annotations(service: string): Promise<Record<string, string>>;
+  /**
+   * The Components' annotations as last read, by service; a service not
+   * read yet has none. Never waits for the catalog: the evaluation that
+   * asks runs every second.
+   */
+  annotations(services: string[]): Map<string, Record<string, string>>;
   /** The owner's entity ref; undefined when the Component has none. */
   owner(service: string): Promise<string | undefined>;
 }
 
-interface Entry {
-  readAtMs: number;
-  annotations: Record<string, string>;
-  owner?: string;
+function componentRef(service: string) {
+  return `component:default/${service}`;
 }
 
 /**
- * Looks services up as `component:default/<service>` in the catalog, with
- * the plugin's own credentials, and keeps answers for five minutes.
+ * Looks services up as `component:default/<service>` in the catalog with
+ * the plugin's own credentials. Annotations of every service seen are read
+ * in one request in the background every five minutes, and at once for a
+ * service not seen before.
  */
 export class CatalogServiceDirectory implements ServiceDirectory {
-  private readonly cache = new Map<string, Entry>();
-  private readonly failedAtMs = new Map<string, number>();
+  private annotationsByService = new Map<string, Record<string, string>>();
+  private readAtMs = 0;
+  private failedAtMs = 0;
+  private reading?: Promise<void>;
 
   constructor(
     private readonly catalog: CatalogService,
@@ -35,54 +41,64 @@ export class CatalogServiceDirectory implements ServiceDirectory {
     private readonly logger: LoggerService,
   ) {}
 
-  async annotations(service: string): Promise<Record<string, string>> {
-    const fallback = this.cache.get(service)?.annotations ?? {};
-    if (Date.now() - (this.failedAtMs.get(service) ?? 0) < RETRY_MS) {
-      return fallback;
-    }
-    try {
-      return (await this.lookup(service)).annotations;
-    } catch (error) {
-      // SLOs keep what they had while the catalog cannot be asked, and the
-      // evaluation, which runs every second, does not ask it every time.
-      this.failedAtMs.set(service, Date.now());
-      this.logger.warn('Could not read SLO annotations from the catalog', {
-        service,
-        error: String(error),
+  annotations(services: string[]): Map<string, Record<string, string>> {
+    const now = Date.now();
+    const unseen = services.some(s => !this.annotationsByService.has(s));
+    const due = unseen || now - this.readAtMs >= CACHE_MS;
+    if (due && !this.reading && now - this.failedAtMs >= RETRY_MS) {
+      this.reading = this.readAll(services).finally(() => {
+        this.reading = undefined;
       });
-      return fallback;
     }
+    return this.annotationsByService;
   }
 
   async owner(service: string): Promise<string | undefined> {
-    return (await this.lookup(service)).owner;
+    const entity = await this.catalog.getEntityByRef(componentRef(service), {
+      credentials: await this.auth.getOwnServiceCredentials(),
+    });
+    const owner = entity?.spec?.owner;
+    if (typeof owner !== 'string') {
+      return undefined;
+    }
+    return stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity!.metadata.namespace ?? 'default',
+      }),
+    );
   }
 
-  private async lookup(service: string): Promise<Entry> {
-    const cached = this.cache.get(service);
-    if (cached && Date.now() - cached.readAtMs < CACHE_MS) {
-      return cached;
-    }
+  /** Waits for a read in progress; for tests and shutdown. */
+  async settled() {
+    await this.reading;
+  }
 
-    const entity = await this.catalog.getEntityByRef(
-      { kind: 'component', namespace: 'default', name: service },
-      { credentials: await this.auth.getOwnServiceCredentials() },
-    );
-    const ownerText = entity?.spec?.owner;
-    const entry: Entry = {
-      readAtMs: Date.now(),
-      annotations: entity?.metadata.annotations ?? {},
-      owner:
-        typeof ownerText === 'string'
-          ? stringifyEntityRef(
-              parseEntityRef(ownerText, {
-                defaultKind: 'group',
-                defaultNamespace: entity?.metadata.namespace ?? 'default',
-              }),
-            )
-          : undefined,
-    };
-    this.cache.set(service, entry);
-    return entry;
+  private async readAll(services: string[]) {
+    const names = [
+      ...new Set([...this.annotationsByService.keys(), ...services]),
+    ];
+    try {
+      const { items } = await this.catalog.getEntitiesByRefs(
+        {
+          entityRefs: names.map(componentRef),
+          fields: ['metadata.annotations'],
+        },
+        { credentials: await this.auth.getOwnServiceCredentials() },
+      );
+      const next = new Map<string, Record<string, string>>();
+      names.forEach((name, i) =>
+        next.set(name, items[i]?.metadata.annotations ?? {}),
+      );
+      this.annotationsByService = next;
+      this.readAtMs = Date.now();
+    } catch (error) {
+      // SLOs keep what they had; the catalog is asked again in a minute.
+      this.failedAtMs = Date.now();
+      this.logger.warn('Could not read SLO annotations from the catalog', {
+        services: names.length,
+        error: String(error),
+      });
+    }
   }
 }

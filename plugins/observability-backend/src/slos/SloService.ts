@@ -72,6 +72,8 @@ export function sloId(service: string, region: string) {
  */
 export class SloService {
   private long?: CountsCache;
+  /** Annotation problems already logged: the evaluation runs every second. */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly options: {
@@ -182,12 +184,17 @@ export class SloService {
     groups: Array<{ service: string; region: string }>,
   ): Promise<Map<string, SloTargets>> {
     const { directory, targets, logger } = this.options;
+    const annotations = directory
+      ? directory.annotations([...new Set(groups.map(g => g.service))])
+      : new Map<string, Record<string, string>>();
     const result = new Map<string, SloTargets>();
     for (const { service, region } of groups) {
-      const annotations = directory ? await directory.annotations(service) : {};
-      const read = readAnnotations(annotations, service);
+      const read = readAnnotations(annotations.get(service) ?? {}, service);
       for (const problem of read.problems) {
-        logger.warn('Ignored an SLO annotation', { problem });
+        if (!this.reported.has(problem)) {
+          this.reported.add(problem);
+          logger.warn('Ignored an SLO annotation', { problem });
+        }
       }
       result.set(
         sloId(service, region),
