@@ -72,6 +72,7 @@ export class AlertEvaluator {
     const openByFingerprint = new Map(open.map(a => [a.fingerprint, a]));
     const fired: Alert[] = [];
     const resolved: Alert[] = [];
+    const touched: Array<{ id: string; value: number }> = [];
 
     for (const breach of breaching.values()) {
       const since = conditions.get(breach.fingerprint);
@@ -80,7 +81,7 @@ export class AlertEvaluator {
       }
       const current = openByFingerprint.get(breach.fingerprint);
       if (current) {
-        await store.touch(current.id, breach.value, nowMs);
+        touched.push({ id: current.id, value: breach.value });
         continue;
       }
       if (since === HELD_BY_HAND || nowMs - (since ?? nowMs) < breach.forMs) {
@@ -112,6 +113,7 @@ export class AlertEvaluator {
       }
     }
 
+    await store.touchAll(touched, nowMs);
     await store.clearConditions(
       [...conditions.keys()].filter(f => !breaching.has(f)),
     );
@@ -140,7 +142,7 @@ export class AlertEvaluator {
     await this.options.store.startCondition(alert.fingerprint, nowMs);
     await this.options.store.restartCondition(alert.fingerprint, HELD_BY_HAND);
     if (alert.firingNotified) {
-      await this.options.outbox.enqueue(alert, 'resolved', nowMs);
+      await this.options.outbox.enqueue([alert], 'resolved', nowMs);
     }
   }
 
@@ -151,27 +153,34 @@ export class AlertEvaluator {
   ) {
     const { store, outbox, resendIntervalMs } = this.options;
 
-    for (const alert of resolved) {
-      if (alert.firingNotified) {
-        await outbox.enqueue(alert, 'resolved', nowMs);
-      }
-    }
+    await outbox.enqueue(
+      resolved.filter(a => a.firingNotified),
+      'resolved',
+      nowMs,
+    );
 
     // A silenced alert is stored but not sent; once its silence ends it is
     // sent like a new one.
+    const firing: Alert[] = [];
+    const resend: Alert[] = [];
     for (const alert of await store.openAlerts()) {
       if (active.some(s => silences(s, alert.labels))) {
         continue;
       }
       if (!alert.firingNotified) {
         if (await store.claimFiringNotification(alert.id, nowMs)) {
-          await outbox.enqueue(alert, 'firing', nowMs);
+          firing.push(alert);
         }
       } else if (nowMs - (alert.lastNotifiedAtMs ?? 0) >= resendIntervalMs) {
-        await store.markNotified(alert.id, nowMs);
-        await outbox.enqueue(alert, 'firing', nowMs, { resendOnly: true });
+        resend.push(alert);
       }
     }
+    await outbox.enqueue(firing, 'firing', nowMs);
+    await store.markNotified(
+      resend.map(a => a.id),
+      nowMs,
+    );
+    await outbox.enqueue(resend, 'firing', nowMs, { resendOnly: true });
   }
 
   private async thresholdBreaches(nowMs: number): Promise<Breach[]> {

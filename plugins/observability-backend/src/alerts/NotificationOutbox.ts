@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AlertStore } from './database/AlertStore';
 import { NotificationTarget } from './targets';
-import { Alert } from './types';
+import { Alert, OutboxEntry } from './types';
 
 const BASE_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -41,65 +41,71 @@ export class NotificationOutbox {
   }
 
   async enqueue(
-    alert: Alert,
+    alerts: Alert[],
     event: 'firing' | 'resolved',
     nowMs: number,
     options: { resendOnly?: boolean } = {},
   ) {
     const targets = this.targets.filter(t => !options.resendOnly || t.resends);
     await this.store.enqueue(
-      targets.map(t => ({ alertId: alert.id, target: t.name, event })),
+      alerts.flatMap(alert =>
+        targets.map(t => ({ alertId: alert.id, target: t.name, event })),
+      ),
       nowMs,
     );
   }
 
-  /** Sends what is due; a target that fails is left alone for this pass. */
+  /**
+   * Sends what is due, oldest first, each target's share in one call. A
+   * target that fails keeps its share for the next attempt.
+   */
   async deliver(nowMs = Date.now()) {
-    const due = await this.store.dueEntries(nowMs, 200);
-    const failed = new Set<string>();
-    const alerts = new Map<string, Alert | undefined>();
+    const due = await this.store.dueEntries(nowMs, 500);
+    const alerts = new Map(
+      (await this.store.getAlerts([...new Set(due.map(e => e.alertId))])).map(
+        a => [a.id, a],
+      ),
+    );
 
+    const gone: number[] = [];
+    const byTarget = new Map<NotificationTarget, OutboxEntry[]>();
     for (const entry of due) {
       const target = this.targets.find(t => t.name === entry.target);
-      if (!target) {
-        // The target was removed from config: nothing will take it.
-        await this.store.markDelivered(entry.id, nowMs);
+      // A target removed from config, or an alert no longer stored: nothing
+      // will take these.
+      if (!target || !alerts.has(entry.alertId)) {
+        gone.push(entry.id);
         continue;
       }
-      if (failed.has(target.name)) {
-        await this.store.markFailed(
-          entry.id,
-          entry.lastError ?? 'waiting: the target failed in this pass',
-          nowMs + backoffMs(entry.attempts),
-        );
-        continue;
-      }
-      if (!alerts.has(entry.alertId)) {
-        alerts.set(entry.alertId, await this.store.getAlert(entry.alertId));
-      }
-      const alert = alerts.get(entry.alertId);
-      if (!alert) {
-        await this.store.markDelivered(entry.id, nowMs);
-        continue;
-      }
+      byTarget.set(target, [...(byTarget.get(target) ?? []), entry]);
+    }
+    await this.store.markDelivered(gone, nowMs);
 
+    for (const [target, entries] of byTarget) {
+      const items = entries.map(entry => ({
+        alert: alerts.get(entry.alertId)!,
+        event: entry.event,
+      }));
       try {
-        await target.send(alert, entry.event, Date.now());
-        await this.store.markDelivered(entry.id, Date.now());
+        await target.send(items, Date.now());
+        await this.store.markDelivered(
+          entries.map(e => e.id),
+          Date.now(),
+        );
       } catch (error) {
-        failed.add(target.name);
         const message = String((error as Error)?.message ?? error);
         this.logger.warn('Alert notification failed, will retry', {
           target: target.name,
-          alertId: alert.id,
-          attempts: entry.attempts + 1,
+          notifications: entries.length,
           error: message,
         });
-        await this.store.markFailed(
-          entry.id,
-          message,
-          nowMs + backoffMs(entry.attempts),
-        );
+        for (const entry of entries) {
+          await this.store.markFailed(
+            entry.id,
+            message,
+            nowMs + backoffMs(entry.attempts),
+          );
+        }
       }
     }
 

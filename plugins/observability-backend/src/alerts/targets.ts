@@ -2,16 +2,20 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { ServiceDirectory } from './ServiceDirectory';
 import { Alert } from './types';
 
-/** Somewhere alerts are pushed to. `send` throws when it did not arrive. */
+export interface AlertNotification {
+  alert: Alert;
+  event: 'firing' | 'resolved';
+}
+
+/**
+ * Somewhere alerts are pushed to, several at a time. `send` throws unless
+ * every one arrived; all are then tried again.
+ */
 export interface NotificationTarget {
   readonly name: string;
   /** Wants open alerts again every resend interval (Alertmanager does). */
   readonly resends: boolean;
-  send(
-    alert: Alert,
-    event: 'firing' | 'resolved',
-    nowMs: number,
-  ): Promise<void>;
+  send(notifications: AlertNotification[], nowMs: number): Promise<void>;
 }
 
 async function post(url: string, body: unknown, timeoutMs: number) {
@@ -46,23 +50,21 @@ export class AlertmanagerTarget implements NotificationTarget {
     },
   ) {}
 
-  async send(alert: Alert, event: 'firing' | 'resolved', nowMs: number) {
-    const endsAtMs =
-      event === 'resolved'
-        ? alert.resolvedAtMs ?? nowMs
-        : nowMs + 4 * this.options.resendIntervalMs;
+  async send(notifications: AlertNotification[], nowMs: number) {
     const url = `${this.options.url.replace(/\/+$/, '')}/api/v2/alerts`;
     await post(
       url,
-      [
-        {
-          labels: alert.labels,
-          annotations: alert.annotations,
-          startsAt: new Date(alert.startsAtMs).toISOString(),
-          endsAt: new Date(endsAtMs).toISOString(),
-          generatorURL: this.options.generatorUrl(alert),
-        },
-      ],
+      notifications.map(({ alert, event }) => ({
+        labels: alert.labels,
+        annotations: alert.annotations,
+        startsAt: new Date(alert.startsAtMs).toISOString(),
+        endsAt: new Date(
+          event === 'resolved'
+            ? alert.resolvedAtMs ?? nowMs
+            : nowMs + 4 * this.options.resendIntervalMs,
+        ).toISOString(),
+        generatorURL: this.options.generatorUrl(alert),
+      })),
       this.options.timeoutMs ?? 5000,
     );
   }
@@ -78,8 +80,10 @@ export class WebhookTarget implements NotificationTarget {
     private readonly timeoutMs = 5000,
   ) {}
 
-  async send(alert: Alert, event: 'firing' | 'resolved') {
-    await post(this.url, { event, alert }, this.timeoutMs);
+  async send(notifications: AlertNotification[]) {
+    for (const { alert, event } of notifications) {
+      await post(this.url, { event, alert }, this.timeoutMs);
+    }
   }
 }
 
@@ -94,7 +98,13 @@ export class OwnerNotificationTarget implements NotificationTarget {
     private readonly alertLink: (alert: Alert) => string,
   ) {}
 
-  async send(alert: Alert, event: 'firing' | 'resolved') {
+  async send(notifications: AlertNotification[]) {
+    for (const notification of notifications) {
+      await this.notify(notification);
+    }
+  }
+
+  private async notify({ alert, event }: AlertNotification) {
     const owner = await this.directory.owner(alert.service);
     if (!owner) {
       // No Component or no owner: nobody to tell, which is not a failure.

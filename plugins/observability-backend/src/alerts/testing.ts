@@ -1,7 +1,6 @@
 import { LogRecord } from '../otlp/readLogsRequest';
 import { SpanRecord } from '../otlp/readTraceRequest';
-import { NotificationTarget } from './targets';
-import { Alert } from './types';
+import { AlertNotification, NotificationTarget } from './targets';
 
 let counter = 0;
 
@@ -66,10 +65,16 @@ export class RecordingTarget implements NotificationTarget {
 
   constructor(readonly name = 'recording') {}
 
-  async send(alert: Alert, event: 'firing' | 'resolved') {
+  async send(notifications: AlertNotification[]) {
     if (this.down) {
       throw new Error('connect ECONNREFUSED 127.0.0.1:9');
     }
-    this.sent.push({ alertId: alert.id, occurrence: alert.occurrence, event });
+    for (const { alert, event } of notifications) {
+      this.sent.push({
+        alertId: alert.id,
+        occurrence: alert.occurrence,
+        event,
+      });
+    }
   }
 }

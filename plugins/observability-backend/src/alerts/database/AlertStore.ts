@@ -35,8 +35,11 @@ export interface AlertStore {
    */
   fire(alert: NewAlert, nowMs: number): Promise<Alert | undefined>;
 
-  /** Records the value of an alert whose condition still holds. */
-  touch(id: string, value: number, nowMs: number): Promise<void>;
+  /** Records the values of alerts whose conditions still hold, at once. */
+  touchAll(
+    updates: Array<{ id: string; value: number }>,
+    nowMs: number,
+  ): Promise<void>;
 
   /** Moves a firing alert to acknowledged; false if it was not firing. */
   acknowledge(
@@ -57,9 +60,11 @@ export interface AlertStore {
   /** Claims the firing notification of an alert; true for one caller. */
   claimFiringNotification(id: string, nowMs: number): Promise<boolean>;
 
-  markNotified(id: string, nowMs: number): Promise<void>;
+  markNotified(ids: string[], nowMs: number): Promise<void>;
 
   getAlert(id: string): Promise<Alert | undefined>;
+
+  getAlerts(ids: string[]): Promise<Alert[]>;
 
   listAlerts(filter: AlertFilter): Promise<{ alerts: Alert[]; total: number }>;
 
@@ -106,7 +111,7 @@ export interface AlertStore {
     nowMs: number,
   ): Promise<void>;
   dueEntries(nowMs: number, limit: number): Promise<OutboxEntry[]>;
-  markDelivered(id: number, nowMs: number): Promise<void>;
+  markDelivered(ids: number[], nowMs: number): Promise<void>;
   markFailed(id: number, error: string, nextAttemptAtMs: number): Promise<void>;
   /** Undelivered entries that failed at least once. */
   failingEntries(): Promise<OutboxEntry[]>;

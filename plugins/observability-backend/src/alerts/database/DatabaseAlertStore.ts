@@ -138,10 +138,21 @@ export class DatabaseAlertStore implements AlertStore {
     return this.getAlert(id);
   }
 
-  async touch(id: string, value: number, nowMs: number): Promise<void> {
-    await this.db('alerts')
-      .where({ id })
-      .update({ value, last_evaluated_at_ms: nowMs });
+  async touchAll(
+    updates: Array<{ id: string; value: number }>,
+    nowMs: number,
+  ): Promise<void> {
+    if (updates.length === 0) {
+      return;
+    }
+    // One transaction: on SQLite each commit is a sync to disk.
+    await this.db.transaction(async tx => {
+      for (const { id, value } of updates) {
+        await tx('alerts')
+          .where({ id })
+          .update({ value, last_evaluated_at_ms: nowMs });
+      }
+    });
   }
 
   async acknowledge(
@@ -186,15 +197,26 @@ export class DatabaseAlertStore implements AlertStore {
     return count === 1;
   }
 
-  async markNotified(id: string, nowMs: number): Promise<void> {
-    await this.db('alerts')
-      .where({ id })
-      .update({ last_notified_at_ms: nowMs });
+  async markNotified(ids: string[], nowMs: number): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) {
+      await this.db('alerts')
+        .whereIn('id', ids.slice(i, i + 500))
+        .update({ last_notified_at_ms: nowMs });
+    }
   }
 
   async getAlert(id: string): Promise<Alert | undefined> {
     const row = await this.db('alerts').where({ id }).first();
     return row ? fromAlertRow(row) : undefined;
+  }
+
+  async getAlerts(ids: string[]): Promise<Alert[]> {
+    const alerts: Alert[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db('alerts').whereIn('id', ids.slice(i, i + 500));
+      alerts.push(...rows.map(fromAlertRow));
+    }
+    return alerts;
   }
 
   async listAlerts(
@@ -380,10 +402,12 @@ export class DatabaseAlertStore implements AlertStore {
     return rows.map(fromOutboxRow);
   }
 
-  async markDelivered(id: number, nowMs: number): Promise<void> {
-    await this.db('alert_outbox')
-      .where({ id })
-      .update({ delivered_at_ms: nowMs });
+  async markDelivered(ids: number[], nowMs: number): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) {
+      await this.db('alert_outbox')
+        .whereIn('id', ids.slice(i, i + 500))
+        .update({ delivered_at_ms: nowMs });
+    }
   }
 
   async markFailed(
