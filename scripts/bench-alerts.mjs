@@ -13,7 +13,7 @@
  * raises a new alert: the availability SLO's 14.4x page.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -168,6 +168,10 @@ try {
       observability: { alerts: { alertmanager: { url: amUrl } } },
     }),
   );
+  // Kept when the environment names a file: slow runs are explained there.
+  const logFile = process.env.TMS_BENCH_SERVICE_LOG
+    ? openSync(process.env.TMS_BENCH_SERVICE_LOG, 'w')
+    : 'ignore';
   console.log('Starting the observability service');
   const service = spawn(
     process.execPath,
@@ -188,7 +192,7 @@ try {
         TMS_OBSERVABILITY_READ_TOKEN: READ_TOKEN,
       },
       detached: true,
-      stdio: 'ignore',
+      stdio: ['ignore', logFile, logFile],
     },
   );
   children.push(service);

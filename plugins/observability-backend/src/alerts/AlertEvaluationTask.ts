@@ -24,14 +24,27 @@ export async function scheduleAlertEvaluation(options: {
     timeout: { minutes: 2 },
     scope: 'global',
     fn: async () => {
+      const startedAt = Date.now();
+      let timings = {};
       try {
-        await evaluator.evaluate();
+        timings = (await evaluator.evaluate()).timings;
       } finally {
+        const evaluatedAt = Date.now();
         await outbox.deliver().catch(error =>
           logger.error('Alert notification delivery failed', {
             error: String(error),
           }),
         );
+        // An evaluation that outlasts its interval delays every alert.
+        const tookMs = Date.now() - startedAt;
+        if (tookMs > intervalMs) {
+          logger.warn('Alert evaluation took longer than its interval', {
+            evaluationMs: evaluatedAt - startedAt,
+            ...timings,
+            deliveryMs: Date.now() - evaluatedAt,
+            intervalMs,
+          });
+        }
       }
     },
   });

@@ -357,7 +357,7 @@ describe.each(databases.eachSupportedId())('alert evaluation on %s', id => {
       true,
     );
 
-    expect(await evaluator.evaluate(T0)).toEqual({
+    expect(await evaluator.evaluate(T0)).toMatchObject({
       breaches: 0,
       fired: [],
       resolved: [],

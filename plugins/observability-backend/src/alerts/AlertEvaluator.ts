@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { SloService } from '../slos/SloService';
-import { AlertStore } from './database/AlertStore';
+import { AlertStore, NewAlert } from './database/AlertStore';
 import { formatDuration } from './durations';
 import { activeSilences, fingerprintOf, silences } from './fingerprint';
 import { NotificationOutbox } from './NotificationOutbox';
@@ -32,6 +32,8 @@ export interface EvaluationResult {
   breaches: number;
   fired: Alert[];
   resolved: Alert[];
+  /** Milliseconds spent reading series, SLOs, and writing alerts. */
+  timings: { thresholdsMs: number; slosMs: number; writesMs: number };
 }
 
 function formatValue(value: number) {
@@ -58,10 +60,12 @@ export class AlertEvaluator {
 
   async evaluate(nowMs = Date.now()): Promise<EvaluationResult> {
     const { store } = this.options;
-    const found = [
-      ...(await this.thresholdBreaches(nowMs)),
-      ...(await this.burnRateBreaches(nowMs)),
-    ];
+    const startedAt = Date.now();
+    const thresholdBreaches = await this.thresholdBreaches(nowMs);
+    const thresholdsDoneAt = Date.now();
+    const burnRateBreaches = await this.burnRateBreaches(nowMs);
+    const slosDoneAt = Date.now();
+    const found = [...thresholdBreaches, ...burnRateBreaches];
     const breaching = new Map(found.map(b => [b.fingerprint, b]));
 
     const [conditions, open, allSilences] = await Promise.all([
@@ -73,6 +77,7 @@ export class AlertEvaluator {
     const fired: Alert[] = [];
     const resolved: Alert[] = [];
     const touched: Array<{ id: string; value: number }> = [];
+    const toFire: NewAlert[] = [];
 
     for (const breach of breaching.values()) {
       const since = conditions.get(breach.fingerprint);
@@ -87,30 +92,28 @@ export class AlertEvaluator {
       if (since === HELD_BY_HAND || nowMs - (since ?? nowMs) < breach.forMs) {
         continue;
       }
-      const alert = await store.fire(
-        {
-          fingerprint: breach.fingerprint,
-          ruleId: breach.ruleId,
-          severity: breach.severity,
-          service: breach.service,
-          region: breach.region,
-          labels: breach.labels,
-          annotations: breach.annotations,
-          value: breach.value,
-          startsAtMs: nowMs,
-        },
-        nowMs,
-      );
-      if (alert) {
-        fired.push(alert);
-        this.options.logger.info('Alert fired', {
-          alertId: alert.id,
-          ruleId: alert.ruleId,
-          service: alert.service,
-          region: alert.region,
-          value: alert.value,
-        });
-      }
+      toFire.push({
+        fingerprint: breach.fingerprint,
+        ruleId: breach.ruleId,
+        severity: breach.severity,
+        service: breach.service,
+        region: breach.region,
+        labels: breach.labels,
+        annotations: breach.annotations,
+        value: breach.value,
+        startsAtMs: nowMs,
+      });
+    }
+
+    for (const alert of await store.fireAll(toFire, nowMs)) {
+      fired.push(alert);
+      this.options.logger.info('Alert fired', {
+        alertId: alert.id,
+        ruleId: alert.ruleId,
+        service: alert.service,
+        region: alert.region,
+        value: alert.value,
+      });
     }
 
     await store.touchAll(touched, nowMs);
@@ -134,7 +137,16 @@ export class AlertEvaluator {
     }
 
     await this.notify(activeSilences(allSilences, nowMs), resolved, nowMs);
-    return { breaches: breaching.size, fired, resolved };
+    return {
+      breaches: breaching.size,
+      fired,
+      resolved,
+      timings: {
+        thresholdsMs: thresholdsDoneAt - startedAt,
+        slosMs: slosDoneAt - thresholdsDoneAt,
+        writesMs: Date.now() - slosDoneAt,
+      },
+    };
   }
 
   /** Resolved by hand: notifies, and holds the condition until it clears. */
@@ -161,20 +173,25 @@ export class AlertEvaluator {
 
     // A silenced alert is stored but not sent; once its silence ends it is
     // sent like a new one.
-    const firing: Alert[] = [];
+    const unsent: Alert[] = [];
     const resend: Alert[] = [];
     for (const alert of await store.openAlerts()) {
       if (active.some(s => silences(s, alert.labels))) {
         continue;
       }
       if (!alert.firingNotified) {
-        if (await store.claimFiringNotification(alert.id, nowMs)) {
-          firing.push(alert);
-        }
+        unsent.push(alert);
       } else if (nowMs - (alert.lastNotifiedAtMs ?? 0) >= resendIntervalMs) {
         resend.push(alert);
       }
     }
+    const claimed = new Set(
+      await store.claimFiringNotifications(
+        unsent.map(a => a.id),
+        nowMs,
+      ),
+    );
+    const firing = unsent.filter(a => claimed.has(a.id));
     await outbox.enqueue(firing, 'firing', nowMs);
     await store.markNotified(
       resend.map(a => a.id),

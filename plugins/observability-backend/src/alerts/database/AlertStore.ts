@@ -30,10 +30,11 @@ export interface AlertStore {
   openAlerts(): Promise<Alert[]>;
 
   /**
-   * Fires the next occurrence of the fingerprint unless another writer
-   * already did: returns the alert if this call created it.
+   * Fires the next occurrence of each fingerprint unless one is open or
+   * another writer already fired it, in one transaction. Returns the
+   * alerts this call created.
    */
-  fire(alert: NewAlert, nowMs: number): Promise<Alert | undefined>;
+  fireAll(alerts: NewAlert[], nowMs: number): Promise<Alert[]>;
 
   /** Records the values of alerts whose conditions still hold, at once. */
   touchAll(
@@ -57,8 +58,11 @@ export interface AlertStore {
     nowMs: number,
   ): Promise<boolean>;
 
-  /** Claims the firing notification of an alert; true for one caller. */
-  claimFiringNotification(id: string, nowMs: number): Promise<boolean>;
+  /**
+   * Claims the firing notifications of alerts in one transaction; each is
+   * claimed by one caller only. Returns the ids this call got.
+   */
+  claimFiringNotifications(ids: string[], nowMs: number): Promise<string[]>;
 
   markNotified(ids: string[], nowMs: number): Promise<void>;
 

@@ -96,8 +96,32 @@ export class DatabaseAlertStore implements AlertStore {
     return rows.map(fromAlertRow);
   }
 
-  async fire(alert: NewAlert, nowMs: number): Promise<Alert | undefined> {
-    const open = await this.db('alerts')
+  async fireAll(alerts: NewAlert[], nowMs: number): Promise<Alert[]> {
+    if (alerts.length === 0) {
+      return [];
+    }
+    // One transaction for all: a burst of alerts (an SLO tier becoming
+    // readable for every service at once) is one commit, not hundreds.
+    const created = await this.db.transaction(async tx => {
+      const ids: string[] = [];
+      for (const alert of alerts) {
+        const id = await this.insertOccurrence(tx, alert, nowMs);
+        if (id) {
+          ids.push(id);
+        }
+      }
+      return ids;
+    });
+    return this.getAlerts(created);
+  }
+
+  /** The next occurrence of the fingerprint, unless one is open. */
+  private async insertOccurrence(
+    tx: Knex.Transaction,
+    alert: NewAlert,
+    nowMs: number,
+  ): Promise<string | undefined> {
+    const open = await tx('alerts')
       .where('fingerprint', alert.fingerprint)
       .whereIn('state', OPEN_STATES)
       .first();
@@ -105,14 +129,14 @@ export class DatabaseAlertStore implements AlertStore {
       return undefined;
     }
 
-    const last = await this.db('alerts')
+    const last = await tx('alerts')
       .where('fingerprint', alert.fingerprint)
       .max({ occurrence: 'occurrence' })
       .first();
     const occurrence = Number(last?.occurrence ?? 0) + 1;
     const id = alertId(alert.fingerprint, occurrence);
 
-    const inserted = await this.db('alerts')
+    const inserted = await tx('alerts')
       .insert({
         id,
         fingerprint: alert.fingerprint,
@@ -132,10 +156,7 @@ export class DatabaseAlertStore implements AlertStore {
       .onConflict()
       .ignore()
       .returning('id');
-    if (inserted.length === 0) {
-      return undefined;
-    }
-    return this.getAlert(id);
+    return inserted.length === 0 ? undefined : id;
   }
 
   async touchAll(
@@ -190,11 +211,25 @@ export class DatabaseAlertStore implements AlertStore {
     return count === 1;
   }
 
-  async claimFiringNotification(id: string, nowMs: number): Promise<boolean> {
-    const count = await this.db('alerts')
-      .where({ id, firing_notified: false })
-      .update({ firing_notified: true, last_notified_at_ms: nowMs });
-    return count === 1;
+  async claimFiringNotifications(
+    ids: string[],
+    nowMs: number,
+  ): Promise<string[]> {
+    if (ids.length === 0) {
+      return [];
+    }
+    return this.db.transaction(async tx => {
+      const claimed: string[] = [];
+      for (const id of ids) {
+        const count = await tx('alerts')
+          .where({ id, firing_notified: false })
+          .update({ firing_notified: true, last_notified_at_ms: nowMs });
+        if (count === 1) {
+          claimed.push(id);
+        }
+      }
+      return claimed;
+    });
   }
 
   async markNotified(ids: string[], nowMs: number): Promise<void> {
