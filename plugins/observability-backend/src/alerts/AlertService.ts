@@ -61,13 +61,15 @@ function presentSilence(silence: Silence, nowMs: number) {
     createdAt: new Date(silence.createdAtMs).toISOString(),
     startsAt: new Date(silence.startsAtMs).toISOString(),
     endsAt: new Date(silence.endsAtMs).toISOString(),
-    state:
-      nowMs < silence.startsAtMs
-        ? 'pending'
-        : nowMs < silence.endsAtMs
-        ? 'active'
-        : 'expired',
+    state: silenceState(silence, nowMs),
   };
+}
+
+function silenceState(silence: Silence, nowMs: number) {
+  if (nowMs < silence.startsAtMs) {
+    return 'pending';
+  }
+  return nowMs < silence.endsAtMs ? 'active' : 'expired';
 }
 
 /** Mean of the numbers, or null when there are none. */
@@ -268,7 +270,7 @@ export class AlertService {
     for (const [i, matcher] of input.matchers.entries()) {
       if (matcher.isRegex) {
         try {
-          new RegExp(matcher.value);
+          RegExp(matcher.value);
         } catch {
           throw new InputError(
             `Invalid matchers.${i}.value: '${matcher.value}' is not a regular expression`,

@@ -100,9 +100,9 @@ export function parseRule(
         value === null || value === undefined ? value : value[key],
       input,
     );
+    const shown = got === undefined ? '' : `, got ${JSON.stringify(got)}`;
     throw new InputError(
-      `Invalid rule field '${field}': ${issue.message}` +
-        (got === undefined ? '' : `, got ${JSON.stringify(got)}`),
+      `Invalid rule field '${field}': ${issue.message}${shown}`,
     );
   }
   const definition = parsed.data as RuleDefinition;

@@ -132,13 +132,12 @@ export class SpanSeriesSource implements SeriesSource {
           labels.route = row.route;
         }
         const errorRate = row.errors / row.requests;
-        const value =
-          query.kind === 'request_rate'
-            ? row.requests / seconds
-            : query.kind === 'error_rate'
-            ? errorRate
-            : 1 - errorRate;
-        return { labels, value };
+        const values: Record<string, number> = {
+          request_rate: row.requests / seconds,
+          error_rate: errorRate,
+          availability: 1 - errorRate,
+        };
+        return { labels, value: values[query.kind] };
       });
   }
 }

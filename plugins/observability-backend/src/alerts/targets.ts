@@ -87,6 +87,14 @@ export class WebhookTarget implements NotificationTarget {
   }
 }
 
+/** A page is critical to its owner; a resolution is news, no more. */
+function notificationSeverity(alert: Alert, event: 'firing' | 'resolved') {
+  if (event === 'resolved') {
+    return 'low';
+  }
+  return alert.severity === 'page' ? 'critical' : 'normal';
+}
+
 /** Backstage notifications to the owner of the service's Component. */
 export class OwnerNotificationTarget implements NotificationTarget {
   readonly name = 'backstage';
@@ -118,12 +126,7 @@ export class OwnerNotificationTarget implements NotificationTarget {
         }`,
         description: alert.annotations.description,
         link: this.alertLink(alert),
-        severity:
-          event === 'resolved'
-            ? 'low'
-            : alert.severity === 'page'
-            ? 'critical'
-            : 'normal',
+        severity: notificationSeverity(alert, event),
         topic: 'observability-alert',
         scope: alert.fingerprint,
       },

@@ -211,6 +211,13 @@ interface WindowCounts {
   slow: number;
 }
 
+function statusOf(sli: number | null, objective: number) {
+  if (sli === null) {
+    return 'no_data';
+  }
+  return sli < objective ? 'breached' : 'ok';
+}
+
 function objectivesOf(
   target: SloTargets,
   counts: Map<number, WindowCounts>,
@@ -267,7 +274,7 @@ function objectivesOf(
       objective,
       description,
       sli,
-      status: sli === null ? 'no_data' : sli < objective ? 'breached' : 'ok',
+      status: statusOf(sli, objective),
       errorBudget: {
         remainingFraction: budget.remainingFraction,
         remainingSeconds: budget.remainingMs / 1000,
