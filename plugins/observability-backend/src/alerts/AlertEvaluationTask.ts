@@ -27,7 +27,13 @@ export async function scheduleAlertEvaluation(options: {
       const startedAt = Date.now();
       let timings = {};
       try {
-        timings = (await evaluator.evaluate()).timings;
+        const result = await evaluator.evaluate();
+        timings = result.timings;
+        logger.debug('Alerts evaluated', {
+          breaches: result.breaches,
+          fired: result.fired.length,
+          resolved: result.resolved.length,
+        });
       } finally {
         const evaluatedAt = Date.now();
         await outbox.deliver().catch(error =>

@@ -1,4 +1,8 @@
 import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
   mockServices,
   startTestBackend,
   TestDatabases,
@@ -38,10 +42,16 @@ describe('two replicas on one PostgreSQL', () => {
         slos: { burnRateAlerts: false },
       },
     };
-    const replica = () =>
+    const loggers = [mockServices.logger.mock(), mockServices.logger.mock()];
+    const replica = (index: number) =>
       startTestBackend({
         features: [
           observabilityPlugin,
+          createServiceFactory({
+            service: coreServices.logger,
+            deps: {},
+            factory: () => loggers[index],
+          }),
           mockServices.database.factory({ knex }),
           mockServices.rootConfig.factory({ data: config }),
           schedulerServiceFactory,
@@ -50,7 +60,7 @@ describe('two replicas on one PostgreSQL', () => {
       });
     // One after the other, as a rollout starts them: the first creates the
     // tables (knex cannot create its migrations table twice at once).
-    const backends = [await replica(), await replica()];
+    const backends = [await replica(0), await replica(1)];
 
     try {
       const telemetry = await DatabaseTelemetryStore.create({
@@ -71,12 +81,24 @@ describe('two replicas on one PostgreSQL', () => {
       );
 
       // Several evaluation intervals pass, on either replica.
+      const waitedFrom = Date.now();
       await new Promise(resolve => setTimeout(resolve, 4000));
+      const intervals = (Date.now() - waitedFrom) / 1000;
 
       const alerts = await knex('alerts').select('rule_id', 'occurrence');
       expect(alerts).toEqual([{ rule_id: 'quiz-errors', occurrence: 1 }]);
       const outbox = await knex('alert_outbox').select('target', 'event');
       expect(outbox).toEqual([{ target: 'backstage', event: 'firing' }]);
+      // One evaluation per interval between both, not one each: two
+      // replicas with local tasks would make about twice as many.
+      const evaluations = loggers.map(
+        logger =>
+          logger.debug.mock.calls.filter(([m]) => m === 'Alerts evaluated')
+            .length,
+      );
+      const total = evaluations[0] + evaluations[1];
+      expect(total).toBeGreaterThanOrEqual(Math.floor(intervals) - 1);
+      expect(total).toBeLessThanOrEqual(Math.ceil(intervals) + 1);
       const tasks = await knex('backstage_backend_tasks__tasks').where(
         'id',
         ALERT_EVALUATION_TASK_ID,
