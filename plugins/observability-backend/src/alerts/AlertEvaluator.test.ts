@@ -1,8 +1,13 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { DatabaseTelemetryStore } from '../database/DatabaseTelemetryStore';
 import { SloService } from '../slos/SloService';
 import { SloTargetResolver } from '../slos/targets';
 import { AlertEvaluator } from './AlertEvaluator';
+import { AlertService } from './AlertService';
 import { DatabaseAlertStore } from './database/DatabaseAlertStore';
 import { DatabaseSeriesStore } from './database/DatabaseSeriesStore';
 import { NotificationOutbox } from './NotificationOutbox';
@@ -435,5 +440,55 @@ describe.each(databases.eachSupportedId())('alert evaluation on %s', id => {
     expect(fired.map(a => [a.ruleId, a.severity])).toEqual([
       ['slo-availability-slow', 'ticket'],
     ]);
+  });
+});
+
+describe('the same alerts on both databases', () => {
+  it('gives identical alerts, counts, timestamps and MTTA/MTTR on SQLite and PostgreSQL', async () => {
+    const outcomes: unknown[] = [];
+
+    for (const [id] of databases.eachSupportedId()) {
+      const { telemetry, store, evaluator } = await setUp(id, [QUIZ_ERRORS]);
+      const alerts = new AlertService({
+        store,
+        rules: new RuleRegistry(store, [], []),
+        evaluator,
+        permissions: mockServices.permissions(),
+      });
+      const ada = mockCredentials.user('user:default/ada');
+
+      await telemetry.insertSpans(failingQuizRequests(T0 - MINUTE));
+      await evaluator.evaluate(T0);
+      const [first] = (await evaluator.evaluate(T0 + MINUTE)).fired;
+      await alerts.acknowledge(first.id, 'on it', ada, T0 + 90 * SECOND);
+      await evaluator.evaluate(T0 + 5 * MINUTE);
+
+      await telemetry.insertSpans(failingQuizRequests(T0 + 5 * MINUTE));
+      await evaluator.evaluate(T0 + 5 * MINUTE + 20 * SECOND);
+      const [second] = (await evaluator.evaluate(T0 + 6 * MINUTE + 20 * SECOND))
+        .fired;
+      await alerts.resolve(second.id, 'deployed a fix', ada, T0 + 7 * MINUTE);
+
+      outcomes.push({
+        list: await alerts.list({ limit: 10, offset: 0 }, T0 + 8 * MINUTE),
+        history: await alerts.history({ fromMs: T0, toMs: T0 + 10 * MINUTE }),
+      });
+    }
+
+    expect(outcomes).toHaveLength(2);
+    expect(outcomes[0]).toEqual(outcomes[1]);
+    expect((outcomes[0] as any).history.services).toEqual([
+      {
+        service: 'quiz-service',
+        region: 'eu-west-1',
+        alerts: 2,
+        acknowledged: 1,
+        resolved: 2,
+        // Acknowledged 30 s after firing; resolved after 240 s and 40 s.
+        mttaSeconds: 30,
+        mttrSeconds: 140,
+      },
+    ]);
+    expect((outcomes[0] as any).list.total).toBe(2);
   });
 });
