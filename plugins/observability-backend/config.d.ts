@@ -35,6 +35,93 @@ export interface Config {
        */
       days?: number;
     };
+    alerts?: {
+      /**
+       * How often rules and SLO burn rates are evaluated, as a duration
+       * such as `1s` or `15s`. Defaults to `1s`.
+       */
+      evaluationInterval?: string;
+      /**
+       * How often open alerts are sent to Alertmanager again, so that it
+       * does not time them out. Defaults to `1m`.
+       */
+      resendInterval?: string;
+      /** Threshold rules on the series the engine derives. */
+      rules?: Array<{
+        /** 1 to 63 lower-case letters, digits and dashes. */
+        id: string;
+        series:
+          | 'request_rate'
+          | 'error_rate'
+          | 'p95'
+          | 'availability'
+          | 'security_events'
+          | 'business_kpi';
+        /** For security_events: the log records' event name. */
+        eventName?: string;
+        /** For business_kpi: the KPI's name. */
+        kpi?: string;
+        /** The window the series is taken over, such as `5m`. */
+        window: string;
+        operator: '>' | '>=' | '<' | '<=';
+        threshold: number;
+        /** How long the condition must hold before the alert fires. */
+        for?: string;
+        severity: 'page' | 'ticket' | 'info';
+        labels?: { [name: string]: string };
+        scope?: { service?: string; region?: string; route?: string };
+        summary?: string;
+      }>;
+      /** Alertmanager to push alerts to through its v2 API. */
+      alertmanager?: {
+        /** Base URL, such as http://localhost:9093; unset sends nothing. */
+        url?: string;
+      };
+      /** Endpoints that get each firing and resolved alert as JSON. */
+      webhooks?: Array<{ name: string; url: string }>;
+      /**
+       * Send Backstage notifications to the owner of the service's
+       * Component. Defaults to true.
+       */
+      notifyOwners?: boolean;
+    };
+    slos?: {
+      /** Targets of every service in every region. */
+      defaults?: {
+        /** Share of requests that succeed. Defaults to 0.999. */
+        availability?: number;
+        /** p95 request duration in ms. Defaults to 2000. */
+        p95Ms?: number;
+        /** Share of requests that may fail. Defaults to 0.01. */
+        errorRate?: number;
+        /** The rolling SLO period in days. Defaults to 30. */
+        periodDays?: number;
+      };
+      /** Targets of one service, and of that service in one region. */
+      services?: {
+        [service: string]: {
+          availability?: number;
+          p95Ms?: number;
+          errorRate?: number;
+          periodDays?: number;
+          regions?: {
+            [region: string]: {
+              availability?: number;
+              p95Ms?: number;
+              errorRate?: number;
+              periodDays?: number;
+            };
+          };
+        };
+      };
+      /** Raise the multi-window burn-rate alerts. Defaults to true. */
+      burnRateAlerts?: boolean;
+      /**
+       * How often windows longer than an hour (6h, 3d, the period) are
+       * read again. Defaults to `1m`.
+       */
+      longWindowRefresh?: string;
+    };
     /**
      * Paths that answer without a Backstage token: `/health` and
      * `/metrics` only. Defaults to ['/health'].

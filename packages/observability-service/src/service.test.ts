@@ -49,7 +49,11 @@ describe('the observability service', () => {
     ]);
 
     expect(root.status).toBe(200);
-    expect(await root.json()).toEqual({ status: 'ok', database: 'ok' });
+    expect(await root.json()).toEqual({
+      status: 'ok',
+      database: 'ok',
+      notifications: { status: 'ok', pending: 0, failing: [] },
+    });
     expect(plugin.status).toBe(200);
   });
 

@@ -689,7 +689,11 @@ describe('the observability engine', () => {
       const health = await request(server).get('/api/observability/health');
 
       expect(health.status).toBe(200);
-      expect(health.body).toEqual({ status: 'ok', database: 'ok' });
+      expect(health.body).toEqual({
+        status: 'ok',
+        database: 'ok',
+        notifications: { status: 'ok', pending: 0, failing: [] },
+      });
     });
 
     it('names a malformed trace id in its 400', async () => {

@@ -2,6 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { alertPermissions } from './alerts/permissions';
+import { createAlerting } from './alerts/createAlerting';
 import { readEngineConfig } from './config';
 import { DatabaseMetricStore } from './database/DatabaseMetricStore';
 import { DatabaseSecurityEventStore } from './database/DatabaseSecurityEventStore';
@@ -34,6 +38,12 @@ export const observabilityPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -42,6 +52,12 @@ export const observabilityPlugin = createBackendPlugin({
         httpRouter,
         logger,
         scheduler,
+        auth,
+        discovery,
+        permissions,
+        permissionsRegistry,
+        catalog,
+        notifications,
       }) {
         const engineConfig = readEngineConfig(config);
 
@@ -77,6 +93,20 @@ export const observabilityPlugin = createBackendPlugin({
           store: await DatabaseSecurityEventStore.create({ database }),
         });
 
+        permissionsRegistry.addPermissions(alertPermissions);
+        const alerting = await createAlerting({
+          config,
+          database,
+          scheduler,
+          logger,
+          httpAuth,
+          permissions,
+          auth,
+          discovery,
+          catalog,
+          notifications,
+        });
+
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -90,8 +120,10 @@ export const observabilityPlugin = createBackendPlugin({
             security,
             ingestLimiter: IngestLimiter.create(engineConfig),
             maxBodyBytes: engineConfig.maxBodyBytes,
+            health: alerting.health,
           }),
         );
+        httpRouter.use(alerting.router);
 
         // Probes and Prometheus scrape without a Backstage token.
         for (const path of engineConfig.unauthenticatedPaths) {

@@ -124,6 +124,8 @@ export async function createRouter(options: {
   security: SecurityDashboardService;
   ingestLimiter: IngestLimiter;
   maxBodyBytes: number;
+  /** More fields for /health, from parts such as alerting. */
+  health?: () => Promise<Record<string, unknown>>;
 }): Promise<express.Router> {
   const {
     httpAuth,
@@ -289,7 +291,11 @@ export async function createRouter(options: {
   router.get('/health', async (_req, res) => {
     try {
       await store.ping();
-      res.json({ status: 'ok', database: 'ok' });
+      res.json({
+        status: 'ok',
+        database: 'ok',
+        ...(await options.health?.()),
+      });
     } catch {
       res.status(503).json({ status: 'down', database: 'unreachable' });
     }

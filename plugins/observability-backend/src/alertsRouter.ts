@@ -1,0 +1,196 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { AlertService } from './alerts/AlertService';
+import { ALERT_STATES, SEVERITIES } from './alerts/types';
+import { SloService } from './slos/SloService';
+
+const DAY_MS = 86_400_000;
+
+const alertListQuery = z
+  .object({
+    state: z.enum(ALERT_STATES as [string, ...string[]]).optional(),
+    severity: z.enum(SEVERITIES as [string, ...string[]]).optional(),
+    service: z.string().min(1).max(255).optional(),
+    region: z.string().max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+    offset: z.coerce.number().int().min(0).optional(),
+  })
+  .strict();
+
+const historyQuery = z
+  .object({
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+  })
+  .strict();
+
+const alertIdParam = z.string().regex(/^[0-9a-f]{32}$/, {
+  message: 'an alert id is 32 lower-case hex digits',
+});
+
+const acknowledgeBody = z
+  .object({ comment: z.string().max(2000).optional() })
+  .strict();
+
+const resolveBody = z.object({ reason: z.string().min(1).max(2000) }).strict();
+
+const silenceBody = z
+  .object({
+    matchers: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(255),
+            value: z.string().max(1024),
+            isRegex: z.boolean().optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+    comment: z.string().min(1).max(2000),
+    startsAt: z.string().datetime({ offset: true }).optional(),
+    endsAt: z.string().datetime({ offset: true }).optional(),
+    duration: z.string().optional(),
+  })
+  .strict();
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string) {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.join('.') || what;
+    throw new InputError(`Invalid ${field}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** The HTTP face of alerts, silences, alert rules and SLOs. */
+export function createAlertsRouter(options: {
+  httpAuth: HttpAuthService;
+  alerts: AlertService;
+  slos: SloService;
+}): express.Router {
+  const { httpAuth, alerts, slos } = options;
+  const router = Router();
+  // Per route: this router sits in front of OTLP ingest, whose JSON bodies
+  // must reach the receiver unread.
+  const json = express.json({ limit: '1mb' });
+
+  const reader = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+  const actor = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user'] });
+
+  router.get('/alerts', async (req, res) => {
+    await reader(req);
+    const query = parseOrThrow(alertListQuery, req.query, 'query');
+    res.json(
+      await alerts.list({
+        state: query.state as any,
+        severity: query.severity as any,
+        service: query.service,
+        region: query.region,
+        limit: query.limit ?? 50,
+        offset: query.offset ?? 0,
+      }),
+    );
+  });
+
+  router.get('/alerts/groups', async (req, res) => {
+    await reader(req);
+    res.json(await alerts.groups());
+  });
+
+  router.get('/alerts/history', async (req, res) => {
+    await reader(req);
+    const query = parseOrThrow(historyQuery, req.query, 'query');
+    const toMs = query.to ? Date.parse(query.to) : Date.now();
+    const fromMs = query.from ? Date.parse(query.from) : toMs - 30 * DAY_MS;
+    if (!(fromMs < toMs)) {
+      throw new InputError(`Invalid from: '${query.from}' is not before to`);
+    }
+    res.json(await alerts.history({ fromMs, toMs }));
+  });
+
+  router.get('/alerts/:id', async (req, res) => {
+    await reader(req);
+    res.json(await alerts.get(parseOrThrow(alertIdParam, req.params.id, 'id')));
+  });
+
+  router.post('/alerts/:id/acknowledge', json, async (req, res) => {
+    const credentials = await actor(req);
+    const id = parseOrThrow(alertIdParam, req.params.id, 'id');
+    const body = parseOrThrow(acknowledgeBody, req.body ?? {}, 'body');
+    res.json(await alerts.acknowledge(id, body.comment, credentials));
+  });
+
+  router.post('/alerts/:id/resolve', json, async (req, res) => {
+    const credentials = await actor(req);
+    const id = parseOrThrow(alertIdParam, req.params.id, 'id');
+    const body = parseOrThrow(resolveBody, req.body ?? {}, 'body');
+    res.json(await alerts.resolve(id, body.reason, credentials));
+  });
+
+  router.get('/silences', async (req, res) => {
+    await reader(req);
+    res.json(await alerts.listSilences());
+  });
+
+  router.post('/silences', json, async (req, res) => {
+    const credentials = await actor(req);
+    const body = parseOrThrow(silenceBody, req.body ?? {}, 'body');
+    res.status(201).json(await alerts.createSilence(body, credentials));
+  });
+
+  router.get('/silences/:id', async (req, res) => {
+    await reader(req);
+    res.json(await alerts.getSilence(req.params.id));
+  });
+
+  // A silence is never deleted, only ended, so that history keeps it.
+  router.delete('/silences/:id', async (req, res) => {
+    const credentials = await actor(req);
+    res.json(await alerts.expireSilence(req.params.id, credentials));
+  });
+
+  router.get('/alert-rules', async (req, res) => {
+    await reader(req);
+    res.json({ rules: await alerts.rules.list() });
+  });
+
+  router.post('/alert-rules', json, async (req, res) => {
+    const credentials = await actor(req);
+    res.status(201).json(await alerts.createRule(req.body, credentials));
+  });
+
+  router.get('/alert-rules/:id', async (req, res) => {
+    await reader(req);
+    res.json(await alerts.rules.get(req.params.id));
+  });
+
+  router.put('/alert-rules/:id', json, async (req, res) => {
+    const credentials = await actor(req);
+    res.json(await alerts.updateRule(req.params.id, req.body, credentials));
+  });
+
+  router.delete('/alert-rules/:id', async (req, res) => {
+    const credentials = await actor(req);
+    await alerts.deleteRule(req.params.id, credentials);
+    res.status(204).end();
+  });
+
+  router.get('/slos', async (req, res) => {
+    await reader(req);
+    res.json({ slos: await slos.list() });
+  });
+
+  router.get('/slos/:id', async (req, res) => {
+    await reader(req);
+    res.json(await slos.get(req.params.id));
+  });
+
+  return router;
+}
