@@ -101,8 +101,7 @@ export function createEngine(options: {
       clearInterval(refreshTimer);
       await decisions.flush();
       await audit.flush();
-      await events.flush();
-      events.stop();
+      await events.close();
     },
 
     /** Deletes login attempts and decisions past the retention. */

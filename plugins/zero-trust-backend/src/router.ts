@@ -360,6 +360,9 @@ export async function createRouter(options: {
   router.get('/audit', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const query = parse(auditQuery, req.query, 'audit query');
+    // What this replica has queued is written first, so a caller reads
+    // its own changes.
+    await audit.flush();
     res.json({ entries: await audit.list(query) });
   });
 

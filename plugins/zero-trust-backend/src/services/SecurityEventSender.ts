@@ -65,6 +65,7 @@ export class SecurityEventSender {
   private queue: QueuedEvent[] = [];
   private timer?: NodeJS.Timeout;
   private sending?: Promise<void>;
+  private closing = false;
   private stats = {
     sent: 0,
     dropped: 0,
@@ -149,7 +150,13 @@ export class SecurityEventSender {
     }
   }
 
-  stop() {
+  /**
+   * Sends what is queued with one try each, without the backoff: at
+   * shutdown the observability engine may already be gone.
+   */
+  async close() {
+    this.closing = true;
+    await this.flush();
     clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -185,7 +192,7 @@ export class SecurityEventSender {
         this.stats.failedExports += 1;
         this.stats.lastError = String(error);
         this.stats.lastErrorAtMs = Date.now();
-        if (attempt >= this.options.maxRetries) {
+        if (attempt >= this.options.maxRetries || this.closing) {
           this.stats.dropped += batch.length;
           this.logger.warn('Security events dropped after retries', {
             events: batch.length,
