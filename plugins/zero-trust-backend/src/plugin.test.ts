@@ -25,11 +25,6 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 type Server = Parameters<typeof request>[0];
 
-interface OtlpAttribute {
-  key: string;
-  value: Record<string, unknown>;
-}
-
 describe.each(databases.eachSupportedId())(
   'zero-trust plugin on %s',
   databaseId => {
@@ -130,6 +125,28 @@ describe.each(databases.eachSupportedId())(
         }),
       ]);
     });
+
+    it.each([
+      ['zeroTrust.block.delete', 'group:default/platform-team', 'allow'],
+      ['zeroTrust.block.delete', 'group:default/learning-team', 'deny'],
+      ['zeroTrust.policy.update', 'group:default/learning-team', 'deny'],
+      ['observability.alert.update', 'group:default/learning-team', 'allow'],
+      ['observability.alert.update', 'group:default/guests', 'deny'],
+    ])(
+      'decides the portal permission %s for %s by the policy file: %s',
+      async (action, group, expected) => {
+        const response = await request(server)
+          .post('/api/zero-trust/decisions?explain=false')
+          .set('Authorization', SERVICE)
+          .send({
+            subject: { user: 'user:default/someone', groups: [group] },
+            action,
+          });
+
+        expect(response.body.decision).toBe(expected);
+        expect(response.body.explanation).toBeUndefined();
+      },
+    );
 
     it('refuses a malformed decision request naming the field', async () => {
       const response = await request(server)
