@@ -16,7 +16,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeBenchmarkSection } from './lib/benchmarks.mjs';
@@ -42,6 +42,8 @@ const seconds = argument('seconds', 10);
 const rate = argument('rate', 2000);
 const port = Number(process.env.TMS_BENCH_PORT ?? 7031);
 const TOKEN = 'bench-gateway-token-0123456789';
+
+const loadBefore = loadavg()[0].toFixed(1);
 
 console.log('Measuring in process');
 const micro = JSON.parse(
@@ -226,6 +228,8 @@ writeBenchmarkSection('zero-trust', {
     `sockets; latency counted from when each request was due), ${seconds} s ` +
     `per row after a 3 s warm-up; client and server share the machine. ` +
     `Node ${process.versions.node}, ${cpus().length} cores, ` +
-    `${(totalmem() / 2 ** 30).toFixed(0)} GiB.\n\n${table}`,
+    `${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ` +
+    `${loadBefore} before the run and ${loadavg()[0].toFixed(1)} after ` +
+    `(other work shared the machine).\n\n${table}`,
 });
 console.log(table);

@@ -49,8 +49,10 @@ export interface Config {
     decisions?: {
       /** How far back failed logins count towards risk. Defaults to 900. */
       failureWindowSeconds?: number;
-      /** How long a replica reuses failure counts and login history, in ms. Defaults to 1000. */
+      /** How long a replica reuses its snapshot of recent failed logins, in ms. Defaults to 1000. */
       factsCacheMs?: number;
+      /** How long a replica reuses a user's login history, in ms. Defaults to 30000. */
+      historyCacheMs?: number;
       /** Keep allow decisions for dry runs too. Defaults to true. */
       recordAllows?: boolean;
     };

@@ -76,6 +76,7 @@ export function readZeroTrustConfig(config: Config): ZeroTrustConfig {
         15 * 60,
       ),
       factsCacheMs: positive(section, 'decisions.factsCacheMs', 1000),
+      historyCacheMs: positive(section, 'decisions.historyCacheMs', 30_000),
       recordEveryDecision:
         section?.getOptionalBoolean('decisions.recordAllows') ?? true,
       eventsForAllows:

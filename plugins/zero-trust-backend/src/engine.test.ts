@@ -110,6 +110,23 @@ describe.each(databases.eachSupportedId())('on %s', databaseId => {
         new Date(NOON + 3 + 60_000).toISOString(),
       );
 
+      // The failures count towards the risk of that account elsewhere.
+      const decision = await engine.decisions.decide(
+        {
+          subject: { user: 'user0@tms.example.com', roles: ['user'] },
+          resource: {},
+          action: 'GET',
+          context: {},
+        },
+        '10.1.1.1',
+        { explain: false, nowMs: NOON + 5 },
+      );
+      expect(decision.riskFactors).toContainEqual({
+        factor: 'failed_attempts',
+        points: 3,
+        detail: '1 failed logins in the window',
+      });
+
       await engine.blocks.unblock(
         address,
         'user:default/ingrid.nilsen',

@@ -201,6 +201,26 @@ export class DatabaseZeroTrustStore implements ZeroTrustStore {
     };
   }
 
+  async failureTotals(sinceMs: number) {
+    const recent = () =>
+      this.db('zt_login_attempts')
+        .where({ outcome: 'failed' })
+        .where('at_ms', '>', sinceMs);
+    const [addresses, users] = await Promise.all([
+      recent()
+        .select('client_address as key')
+        .count({ failures: '*' })
+        .groupBy('client_address'),
+      recent()
+        .select('user_name as key')
+        .count({ failures: '*' })
+        .groupBy('user_name'),
+    ]);
+    const toMap = (rows: any[]) =>
+      new Map<string, number>(rows.map(r => [r.key, num(r.failures)]));
+    return { byAddress: toMap(addresses), byUser: toMap(users) };
+  }
+
   async countAttemptsByAddress(clientAddress: string, sinceMs: number) {
     const row = await this.db('zt_login_attempts')
       .where({ client_address: clientAddress })

@@ -98,6 +98,11 @@ export interface ZeroTrustStore {
     userName: string;
     sinceMs: number;
   }): Promise<FailureCounts>;
+  /** Failed logins since a time, per address and per user. */
+  failureTotals(sinceMs: number): Promise<{
+    byAddress: Map<string, number>;
+    byUser: Map<string, number>;
+  }>;
   countAttemptsByAddress(
     clientAddress: string,
     sinceMs: number,

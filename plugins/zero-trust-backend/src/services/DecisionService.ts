@@ -52,8 +52,10 @@ export interface Decision {
 export interface DecisionSettings {
   /** How far back failed logins count towards risk. */
   failureWindowSeconds: number;
-  /** How long failure counts and login history are reused per replica. */
+  /** How long a replica reuses its snapshot of recent failed logins. */
   factsCacheMs: number;
+  /** How long a replica reuses a user's login history. */
+  historyCacheMs: number;
   /** Keep allow decisions for dry runs too, not only the others. */
   recordEveryDecision: boolean;
   /** Whether every decision goes out as an event, or only non-allows. */
@@ -85,10 +87,12 @@ export class DecisionService {
   private readonly events: SecurityEventSender;
   private readonly logger: LoggerService;
   private readonly settings: DecisionSettings;
-  private readonly failureCache = new Map<
-    string,
-    { count: number; atMs: number }
-  >();
+  private failureTotals = {
+    byAddress: new Map<string, number>(),
+    byUser: new Map<string, number>(),
+    atMs: -Infinity,
+  };
+  private loadingTotals?: Promise<void>;
   private readonly historyCache = new Map<
     string,
     {
@@ -232,24 +236,35 @@ export class DecisionService {
     return decision;
   }
 
+  /**
+   * Recent failed logins of the address or the user, whichever is more.
+   * Read as one snapshot of all failures in the window, refreshed every
+   * `factsCacheMs`: failures are few next to decisions, so one grouped
+   * query serves every decision in between.
+   */
   private async failures(
     address: string | undefined,
     user: string | undefined,
     nowMs: number,
   ) {
-    const key = `${address ?? ''}\u0000${user ?? ''}`;
-    const cached = this.failureCache.get(key);
-    if (cached && nowMs - cached.atMs <= this.settings.factsCacheMs) {
-      return cached.count;
+    if (nowMs - this.failureTotals.atMs > this.settings.factsCacheMs) {
+      if (!this.loadingTotals) {
+        this.loadingTotals = this.store
+          .failureTotals(nowMs - this.settings.failureWindowSeconds * 1000)
+          .then(totals => {
+            this.failureTotals = { ...totals, atMs: nowMs };
+          })
+          .finally(() => {
+            this.loadingTotals = undefined;
+          });
+      }
+      await this.loadingTotals;
     }
-    const counts = await this.store.countFailures({
-      clientAddress: address ?? '',
-      userName: user ?? '',
-      sinceMs: nowMs - this.settings.failureWindowSeconds * 1000,
-    });
-    const count = Math.max(counts.byAddress, counts.byUser);
-    bounded(this.failureCache).set(key, { count, atMs: nowMs });
-    return count;
+    const { byAddress, byUser } = this.failureTotals;
+    return Math.max(
+      (address && byAddress.get(address)) || 0,
+      (user && byUser.get(user)) || 0,
+    );
   }
 
   private async history(user: string | undefined, nowMs: number) {
@@ -257,7 +272,7 @@ export class DecisionService {
       return [];
     }
     const cached = this.historyCache.get(user);
-    if (cached && nowMs - cached.atMs <= this.settings.factsCacheMs) {
+    if (cached && nowMs - cached.atMs <= this.settings.historyCacheMs) {
       return cached.history;
     }
     const history = await this.store.successfulLogins(user, 50);
