@@ -47,12 +47,30 @@ function hundredPolicies() {
           {
             any: [
               { field: 'action', operator: 'in', value: ['POST', 'DELETE'] },
-              { field: 'subject.roles', operator: 'contains', value: `role-${i}` },
-              { field: 'context.ip', operator: 'in_cidr', value: [`10.${i}.0.0/16`] },
+              {
+                field: 'subject.roles',
+                operator: 'contains',
+                value: `role-${i}`,
+              },
+              {
+                field: 'context.ip',
+                operator: 'in_cidr',
+                value: [`10.${i}.0.0/16`],
+              },
             ],
           },
-          { field: 'resource.path', operator: 'matches', value: `^/v1/${service}/` },
-          { not: { field: 'context.riskScore', operator: 'gte', value: 90 - (i % 20) } },
+          {
+            field: 'resource.path',
+            operator: 'matches',
+            value: `^/v1/${service}/`,
+          },
+          {
+            not: {
+              field: 'context.riskScore',
+              operator: 'gte',
+              value: 90 - (i % 20),
+            },
+          },
         ],
       },
     });
@@ -125,11 +143,17 @@ async function main() {
     },
     resource: { service: 'quiz-service', path: `/v1/quizzes/${i}` },
     action: 'GET',
-    context: { ip: `172.16.${i % 256}.${(i * 7) % 256}`, hour: 10, riskScore: 20 },
+    context: {
+      ip: `172.16.${i % 256}.${(i * 7) % 256}`,
+      hour: 10,
+      riskScore: 20,
+    },
   }));
   const sample = set.evaluate(inputs[0]);
   if (sample.policyId !== 'reads') {
-    throw new Error(`the measured request should reach the last policy, not ${sample.policyId}`);
+    throw new Error(
+      `the measured request should reach the last policy, not ${sample.policyId}`,
+    );
   }
   const evaluation = timeSync(300_000, i => set.evaluate(inputs[i & 1023]));
   const explained = timeSync(50_000, i => set.explain(inputs[i & 1023]));
