@@ -32,7 +32,9 @@ function argument(name, fallback) {
   }
   const value = Number(process.argv[index + 1]);
   if (!(value > 0)) {
-    console.error(`--${name} must be a positive number, not '${process.argv[index + 1]}'`);
+    console.error(
+      `--${name} must be a positive number, not '${process.argv[index + 1]}'`,
+    );
     process.exit(2);
   }
   return value;
@@ -47,11 +49,15 @@ const loadBefore = loadavg()[0].toFixed(1);
 
 console.log('Measuring in process');
 const micro = JSON.parse(
-  execFileSync('node', ['--require', transform, join(plugin, 'bench/micro.ts')], {
-    cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }),
+  execFileSync(
+    'node',
+    ['--require', transform, join(plugin, 'bench/micro.ts')],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  ),
 );
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-zero-trust-'));
@@ -67,7 +73,10 @@ writeFileSync(
       - type: static
         options: { token: ${TOKEN}, subject: api-gateway }
 zeroTrust:
-  policiesFile: ${join(root, 'deploy/platform/zero-trust/zero-trust-policies.yaml')}
+  policiesFile: ${join(
+    root,
+    'deploy/platform/zero-trust/zero-trust-policies.yaml',
+  )}
 `,
 );
 
@@ -163,8 +172,18 @@ async function openLoop(path, duration) {
 console.log('Starting the engine in a backend of its own');
 const server = spawn(
   'node',
-  ['--require', transform, join(plugin, 'bench/server.ts'), '--config', configFile],
-  { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
+  [
+    '--require',
+    transform,
+    join(plugin, 'bench/server.ts'),
+    '--config',
+    configFile,
+  ],
+  {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+  },
 );
 
 let http1;
@@ -176,7 +195,9 @@ try {
       break;
     }
     if (i > 600) {
-      throw new Error(`the backend did not answer decisions (last status ${status})`);
+      throw new Error(
+        `the backend did not answer decisions (last status ${status})`,
+      );
     }
     await sleep(250);
   }
@@ -198,16 +219,28 @@ const ms = v => `${v.toFixed(2)} ms`;
 const meets = (value, target) => (value <= target ? 'met' : '**missed**');
 const httpRow = (name, r) =>
   `| ${name} | p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, max ${ms(r.max)} ` +
-  `(${r.requests} requests at ${r.achieved.toFixed(0)}/s, ${r.ok} answered 200) | p99 ≤ 2 ms | ${meets(r.p99, 2)} |`;
+  `(${r.requests} requests at ${r.achieved.toFixed(0)}/s, ${
+    r.ok
+  } answered 200) | p99 ≤ 2 ms | ${meets(r.p99, 2)} |`;
 
 const table = [
   '| measurement | result | target | |',
   '|---|---|---|---|',
-  `| policy evaluation, 100 policies (p50) | ${us(micro.evaluation.p50)} | ≤ 5 µs (floor 5 ms) | ${meets(micro.evaluation.p50, 5)} |`,
-  `| policy evaluation, 100 policies (p99) | ${us(micro.evaluation.p99)} | ≤ 20 µs | ${meets(micro.evaluation.p99, 20)} |`,
-  `| evaluation with explanation, 100 policies | p50 ${us(micro.explained.p50)}, p99 ${us(micro.explained.p99)} | (none) | |`,
-  `| risk calculation (p99) | ${us(micro.risk.p99)} (p50 ${us(micro.risk.p50)}) | ≤ 100 µs (floor 10 ms) | ${meets(micro.risk.p99, 100)} |`,
-  `| session lookup, cached (p99) | ${us(micro.lookup.p99)} (p50 ${us(micro.lookup.p50)}) | ≤ 20 µs (floor 2 ms) | ${meets(micro.lookup.p99, 20)} |`,
+  `| policy evaluation, 100 policies (p50) | ${us(
+    micro.evaluation.p50,
+  )} | ≤ 5 µs (floor 5 ms) | ${meets(micro.evaluation.p50, 5)} |`,
+  `| policy evaluation, 100 policies (p99) | ${us(
+    micro.evaluation.p99,
+  )} | ≤ 20 µs | ${meets(micro.evaluation.p99, 20)} |`,
+  `| evaluation with explanation, 100 policies | p50 ${us(
+    micro.explained.p50,
+  )}, p99 ${us(micro.explained.p99)} | (none) | |`,
+  `| risk calculation (p99) | ${us(micro.risk.p99)} (p50 ${us(
+    micro.risk.p50,
+  )}) | ≤ 100 µs (floor 10 ms) | ${meets(micro.risk.p99, 100)} |`,
+  `| session lookup, cached (p99) | ${us(micro.lookup.p99)} (p50 ${us(
+    micro.lookup.p50,
+  )}) | ≤ 20 µs (floor 2 ms) | ${meets(micro.lookup.p99, 20)} |`,
   httpRow(`decision over HTTP, \`explain=false\`, ${rate}/s`, http1),
   httpRow(`decision over HTTP with explanation, ${rate}/s`, http2),
 ].join('\n');

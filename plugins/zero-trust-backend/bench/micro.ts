@@ -40,7 +40,7 @@ function hundredPolicies() {
     policies.push({
       id: `policy-${i}`,
       priority: 1000 - i * 10,
-      actions: [i % 3 === 0 ? 'deny' : i % 3 === 1 ? 'require_mfa' : 'allow'],
+      actions: [['deny', 'require_mfa', 'allow'][i % 3]],
       conditions: {
         all: [
           { field: 'resource.service', operator: 'equals', value: service },

@@ -244,12 +244,12 @@ export async function createRouter(options: {
   router.post('/logins', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['service'] });
     const body = parse(loginReport, req.body, 'login');
-    const address = clientAddress(req, body.clientAddress);
-    if (!address) {
+    const client = clientAddress(req, body.clientAddress);
+    if (!client) {
       throw new InputError('The login has no client address');
     }
     const verdict = await detector.recordLogin({
-      clientAddress: address,
+      clientAddress: client,
       userName: body.user,
       outcome: body.outcome,
       atMs: Date.now(),

@@ -126,13 +126,13 @@ function comparison(
           ? (value as string[]).map(v => normalise(ipaddr.parse(v)).toString())
           : (value as unknown[]),
       );
-      const hit =
-        type === 'string[]'
-          ? (actual: unknown) => (actual as string[]).some(a => set.has(a))
-          : type === 'ip'
-          ? (_a: unknown, scope: Scope) =>
-              set.has(scopeAddress(scope)?.toString())
-          : (actual: unknown) => set.has(actual);
+      let hit: (actual: unknown, scope: Scope) => boolean = actual =>
+        set.has(actual);
+      if (type === 'string[]') {
+        hit = actual => (actual as string[]).some(a => set.has(a));
+      } else if (type === 'ip') {
+        hit = (_a, scope) => set.has(scopeAddress(scope)?.toString());
+      }
       return operator === 'in' ? hit : (a, s) => !hit(a, s);
     }
     case 'gt':
