@@ -150,6 +150,30 @@ describe.each(databases.eachSupportedId())(
       },
     );
 
+    it('answers a batch in order, without explanations unless asked', async () => {
+      const response = await request(server)
+        .post('/api/zero-trust/decisions/batch')
+        .set('Authorization', SERVICE)
+        .send({
+          requests: [
+            { subject: { roles: ['user'] }, action: 'GET', context: { clientAddress: '10.7.0.1' } },
+            { subject: { roles: ['user'] }, action: 'GET', context: { clientAddress: '192.0.2.1' } },
+          ],
+        });
+
+      expect(response.status).toBe(200);
+      expect(
+        response.body.decisions.map((d: { decision: string; policyId: string }) => [
+          d.decision,
+          d.policyId,
+        ]),
+      ).toEqual([
+        ['allow', 'services-read'],
+        ['deny', 'deny-documentation-networks'],
+      ]);
+      expect(response.body.decisions[0].explanation).toBeUndefined();
+    });
+
     it('refuses a malformed decision request naming the field', async () => {
       const response = await request(server)
         .post('/api/zero-trust/decisions')

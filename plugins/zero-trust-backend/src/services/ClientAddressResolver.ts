@@ -76,9 +76,9 @@ export class ClientAddressResolver {
     for (let i = hops.length - 1; i >= 0; i--) {
       const hop = normaliseAddress(hops[i]);
       if (!hop) {
-        // Garbage where an address should be: nothing left of it can be
-        // believed, and the last trusted hop is the best we know.
-        return peerAddress;
+        // Garbage where an address should be: the client is unknown, and
+        // naming a trusted proxy instead would block the proxy.
+        return undefined;
       }
       if (!this.isTrusted(hop)) {
         return hop;
