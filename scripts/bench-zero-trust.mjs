@@ -60,26 +60,6 @@ const micro = JSON.parse(
   ),
 );
 
-const dir = mkdtempSync(join(tmpdir(), 'bench-zero-trust-'));
-const configFile = join(dir, 'app-config.yaml');
-writeFileSync(
-  configFile,
-  `backend:
-  baseUrl: http://127.0.0.1:${port}
-  listen: { port: ${port}, host: 127.0.0.1 }
-  database: { client: better-sqlite3, connection: ':memory:' }
-  auth:
-    externalAccess:
-      - type: static
-        options: { token: ${TOKEN}, subject: api-gateway }
-zeroTrust:
-  policiesFile: ${join(
-    root,
-    'deploy/platform/zero-trust/zero-trust-policies.yaml',
-  )}
-`,
-);
-
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -107,6 +87,41 @@ function post(path, body) {
     req.on('error', () => resolve(0));
     req.end(payload);
   });
+}
+
+/** Requests per second with `concurrency` always in flight, for a ceiling. */
+async function closedLoop(method, path, duration, body) {
+  const concurrency = 32;
+  const end = performance.now() + duration * 1000;
+  let done = 0;
+  const worker = async () => {
+    while (performance.now() < end) {
+      await new Promise(resolve => {
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            path,
+            method,
+            agent,
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${TOKEN}`,
+            },
+          },
+          res => {
+            res.resume();
+            res.on('end', resolve);
+          },
+        );
+        req.on('error', resolve);
+        req.end(body ? JSON.stringify(body) : undefined);
+      });
+      done += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return done / duration;
 }
 
 function decisionBody(i) {
@@ -169,50 +184,117 @@ async function openLoop(path, duration) {
   };
 }
 
-console.log('Starting the engine in a backend of its own');
-const server = spawn(
-  'node',
-  [
-    '--require',
-    transform,
-    join(plugin, 'bench/server.ts'),
-    '--config',
+/**
+ * Starts the engine in a backend of its own with `extra` appended to the
+ * zeroTrust config, runs `measure` against it, and stops it.
+ */
+async function withServer(extra, measure) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-zero-trust-'));
+  const configFile = join(dir, 'app-config.yaml');
+  writeFileSync(
     configFile,
-  ],
-  {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-  },
+    `backend:
+  baseUrl: http://127.0.0.1:${port}
+  listen: { port: ${port}, host: 127.0.0.1 }
+  database: { client: better-sqlite3, connection: ':memory:' }
+  auth:
+    externalAccess:
+      - type: static
+        options: { token: ${TOKEN}, subject: api-gateway }
+zeroTrust:
+  policiesFile: ${policiesFile}
+${extra}`,
+  );
+
+  console.log('Starting the engine in a backend of its own');
+  const server = spawn(
+    'node',
+    [
+      '--require',
+      transform,
+      join(plugin, 'bench/server.ts'),
+      '--config',
+      configFile,
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    },
+  );
+  const exited = new Promise(resolve => server.on('exit', resolve));
+
+  try {
+    for (let i = 0; ; i++) {
+      const status = await post('/api/zero-trust/decisions', decisionBody(0));
+      if (status === 200) {
+        break;
+      }
+      if (i > 600) {
+        throw new Error(
+          `the backend did not answer decisions (last status ${status})`,
+        );
+      }
+      await sleep(250);
+    }
+    console.log('Warming up');
+    await openLoop('/api/zero-trust/decisions?explain=false', 8);
+    return await measure();
+  } finally {
+    server.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const policiesFile = join(
+  root,
+  'deploy/platform/zero-trust/zero-trust-policies.yaml',
 );
 
-let http1;
-let http2;
-try {
-  for (let i = 0; ; i++) {
-    const status = await post('/api/zero-trust/decisions', decisionBody(0));
-    if (status === 200) {
-      break;
-    }
-    if (i > 600) {
-      throw new Error(
-        `the backend did not answer decisions (last status ${status})`,
-      );
-    }
-    await sleep(250);
-  }
-
-  console.log('Warming up');
-  await openLoop('/api/zero-trust/decisions?explain=false', 3);
+const full = await withServer('', async () => {
   console.log(`Decisions without explanation, ${rate}/s for ${seconds} s`);
-  http1 = await openLoop('/api/zero-trust/decisions?explain=false', seconds);
+  const plain = await openLoop(
+    '/api/zero-trust/decisions?explain=false',
+    seconds,
+  );
   console.log(`Decisions with explanation, ${rate}/s for ${seconds} s`);
-  http2 = await openLoop('/api/zero-trust/decisions', seconds);
-} finally {
-  server.kill('SIGTERM');
-  agent.destroy();
-  rmSync(dir, { recursive: true, force: true });
-}
+  const explained = await openLoop('/api/zero-trust/decisions', seconds);
+  console.log('Ceilings with 32 requests in flight');
+  const ceiling = {
+    health: await closedLoop('GET', '/api/zero-trust/health', 3),
+    decisions: await closedLoop(
+      'POST',
+      '/api/zero-trust/decisions?explain=false',
+      3,
+      decisionBody(1),
+    ),
+  };
+  return { plain, explained, ceiling };
+});
+const lean = await withServer(
+  '  events: { decisionAllows: false }\n  decisions: { recordAllows: false }\n',
+  async () => {
+    console.log(
+      `Lean: decisions without explanation, ${rate}/s for ${seconds} s`,
+    );
+    const plain = await openLoop(
+      '/api/zero-trust/decisions?explain=false',
+      seconds,
+    );
+    const ceiling = await closedLoop(
+      'POST',
+      '/api/zero-trust/decisions?explain=false',
+      3,
+      decisionBody(1),
+    );
+    return { plain, ceiling };
+  },
+);
+agent.destroy();
+const http1 = full.plain;
+const http2 = full.explained;
+const ceiling = full.ceiling;
 
 const us = v => `${v.toFixed(1)} µs`;
 const ms = v => `${v.toFixed(2)} ms`;
@@ -243,6 +325,16 @@ const table = [
   )}) | ≤ 20 µs (floor 2 ms) | ${meets(micro.lookup.p99, 20)} |`,
   httpRow(`decision over HTTP, \`explain=false\`, ${rate}/s`, http1),
   httpRow(`decision over HTTP with explanation, ${rate}/s`, http2),
+  httpRow(
+    `same, allows neither sent as events nor stored for dry runs, ${rate}/s`,
+    lean.plain,
+  ),
+  `| ceiling with 32 requests in flight, allows not sent nor stored | \`POST /decisions\` ${lean.ceiling.toFixed(
+    0,
+  )}/s | (context) | |`,
+  `| ceiling with 32 requests in flight | \`GET /health\` ${ceiling.health.toFixed(
+    0,
+  )}/s, \`POST /decisions\` ${ceiling.decisions.toFixed(0)}/s | (context) | |`,
 ].join('\n');
 
 writeBenchmarkSection('zero-trust', {
@@ -256,10 +348,11 @@ writeBenchmarkSection('zero-trust', {
     `200,000 lookups of 10,000 sessions within the cache bound). Over HTTP: ` +
     `the zero-trust and observability plugins in a backend of their own ` +
     `(\`bench/server.ts\`, SQLite in memory, static-token service auth, ` +
-    `every decision stored for dry runs and sent as an event), loaded by ` +
+    `every decision stored for dry runs and sent as an event, and once more ` +
+    `with allows neither stored nor sent), loaded by ` +
     `the script's own open-loop client (Node's http with keep-alive, 64 ` +
     `sockets; latency counted from when each request was due), ${seconds} s ` +
-    `per row after a 3 s warm-up; client and server share the machine. ` +
+    `per row after an 8 s warm-up at the same rate; client and server share the machine. ` +
     `Node ${process.versions.node}, ${cpus().length} cores, ` +
     `${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ` +
     `${loadBefore} before the run and ${loadavg()[0].toFixed(1)} after ` +
