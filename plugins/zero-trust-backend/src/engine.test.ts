@@ -349,6 +349,34 @@ describe.each(databases.eachSupportedId())('on %s', databaseId => {
     });
   });
 
+  it('prunes login attempts and decisions past the retention', async () => {
+    const knex = await databases.init(databaseId);
+    const engine = await testEngine(knex, { retentionHours: 1 });
+    for (const atMs of [NOON - 2 * 3600_000, NOON - 60_000]) {
+      await engine.store.addLoginAttempt({
+        clientAddress: '10.0.0.1',
+        userName: 'kari',
+        outcome: 'failed',
+        atMs,
+      });
+      await engine.store.addDecisions([
+        {
+          atMs,
+          policyVersion: 1,
+          decision: 'allow',
+          policyId: 'x',
+          riskScore: 0,
+          input: {},
+        },
+      ]);
+    }
+
+    expect(await engine.prune(NOON)).toEqual({ attempts: 1, decisions: 1 });
+    expect(
+      await engine.store.recentDecisions({ sinceMs: 0, limit: 10 }),
+    ).toHaveLength(1);
+  });
+
   describe('sessions', () => {
     it('expires idle and old sessions, and a revocation elsewhere shows within the cache bound', async () => {
       const knex = await databases.init(databaseId);

@@ -174,6 +174,46 @@ describe.each(databases.eachSupportedId())(
       expect(response.body.decisions[0].explanation).toBeUndefined();
     });
 
+    it('validates a draft and dry-runs it against the decisions made so far', async () => {
+      const draft = {
+        policies: [
+          {
+            id: 'nothing-but-health',
+            priority: 1,
+            actions: ['allow'],
+            conditions: { field: 'resource.path', operator: 'equals', value: '/health' },
+          },
+        ],
+      };
+      const validation = await request(server)
+        .post('/api/zero-trust/policies/validate')
+        .set('Authorization', USER)
+        .send({ document: { policies: [{ ...draft.policies[0], actions: ['permit'] }] } });
+      expect(validation.body).toEqual({
+        valid: false,
+        problems: ["policies[0].actions[0]: unknown action 'permit'"],
+      });
+
+      // Decisions are stored for dry runs in batches, a moment later.
+      let dryRun: request.Response | undefined;
+      for (let i = 0; i < 40; i++) {
+        dryRun = await request(server)
+          .post('/api/zero-trust/policies/dry-run')
+          .set('Authorization', USER)
+          .send({ document: draft, sinceMinutes: 10 });
+        if (dryRun.body.evaluated > 0) {
+          break;
+        }
+        await new Promise(r => setTimeout(r, 100));
+      }
+      expect(dryRun!.status).toBe(200);
+      expect(dryRun!.body.evaluated).toBeGreaterThan(0);
+      expect(dryRun!.body.transitions['allow -> deny']).toBeGreaterThan(0);
+      expect(dryRun!.body.changes[0]).toMatchObject({
+        after: { decision: 'deny', policyId: 'default-deny' },
+      });
+    });
+
     it('refuses a malformed decision request naming the field', async () => {
       const response = await request(server)
         .post('/api/zero-trust/decisions')
