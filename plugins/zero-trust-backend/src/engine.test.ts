@@ -377,6 +377,26 @@ describe.each(databases.eachSupportedId())('on %s', databaseId => {
     ).toHaveLength(1);
   });
 
+  it('decides while the observability engine hangs', async () => {
+    const knex = await databases.init(databaseId);
+    const hanging = new Promise<Response>(() => {});
+    const engine = await testEngine(
+      knex,
+      { policiesFile: POLICY_FILE },
+      () => hanging,
+    );
+    await engine.start();
+
+    const decision = await engine.decisions.decide(
+      { subject: { roles: ['user'] }, resource: {}, action: 'GET', context: {} },
+      '10.0.0.9',
+      { explain: false },
+    );
+
+    expect(decision.decision).toBe('allow');
+    expect(engine.events.health.sent).toBe(0);
+  });
+
   describe('sessions', () => {
     it('expires idle and old sessions, and a revocation elsewhere shows within the cache bound', async () => {
       const knex = await databases.init(databaseId);
