@@ -388,7 +388,12 @@ describe.each(databases.eachSupportedId())('on %s', databaseId => {
     await engine.start();
 
     const decision = await engine.decisions.decide(
-      { subject: { roles: ['user'] }, resource: {}, action: 'GET', context: {} },
+      {
+        subject: { roles: ['user'] },
+        resource: {},
+        action: 'GET',
+        context: {},
+      },
       '10.0.0.9',
       { explain: false },
     );

@@ -156,17 +156,27 @@ describe.each(databases.eachSupportedId())(
         .set('Authorization', SERVICE)
         .send({
           requests: [
-            { subject: { roles: ['user'] }, action: 'GET', context: { clientAddress: '10.7.0.1' } },
-            { subject: { roles: ['user'] }, action: 'GET', context: { clientAddress: '192.0.2.1' } },
+            {
+              subject: { roles: ['user'] },
+              action: 'GET',
+              context: { clientAddress: '10.7.0.1' },
+            },
+            {
+              subject: { roles: ['user'] },
+              action: 'GET',
+              context: { clientAddress: '192.0.2.1' },
+            },
           ],
         });
 
       expect(response.status).toBe(200);
       expect(
-        response.body.decisions.map((d: { decision: string; policyId: string }) => [
-          d.decision,
-          d.policyId,
-        ]),
+        response.body.decisions.map(
+          (d: { decision: string; policyId: string }) => [
+            d.decision,
+            d.policyId,
+          ],
+        ),
       ).toEqual([
         ['allow', 'services-read'],
         ['deny', 'deny-documentation-networks'],
@@ -181,14 +191,22 @@ describe.each(databases.eachSupportedId())(
             id: 'nothing-but-health',
             priority: 1,
             actions: ['allow'],
-            conditions: { field: 'resource.path', operator: 'equals', value: '/health' },
+            conditions: {
+              field: 'resource.path',
+              operator: 'equals',
+              value: '/health',
+            },
           },
         ],
       };
       const validation = await request(server)
         .post('/api/zero-trust/policies/validate')
         .set('Authorization', USER)
-        .send({ document: { policies: [{ ...draft.policies[0], actions: ['permit'] }] } });
+        .send({
+          document: {
+            policies: [{ ...draft.policies[0], actions: ['permit'] }],
+          },
+        });
       expect(validation.body).toEqual({
         valid: false,
         problems: ["policies[0].actions[0]: unknown action 'permit'"],
