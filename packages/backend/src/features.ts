@@ -25,6 +25,7 @@ import signalsPlugin from '@backstage/plugin-signals-backend';
 import userSettingsPlugin from '@backstage/plugin-user-settings-backend';
 import observabilityPlugin from '@internal/backstage-plugin-observability-backend';
 import trafficGeneratorModule from '@internal/backstage-plugin-observability-backend-module-traffic-generator';
+import zeroTrustPlugin from '@internal/backstage-plugin-zero-trust-backend';
 
 /**
  * The plugins and modules of the TMS Portal backend, in one list so that the
@@ -67,4 +68,5 @@ export const tmsBackendFeatures: BackendFeature[] = [
   // The TMS engines of this repository.
   observabilityPlugin,
   trafficGeneratorModule,
+  zeroTrustPlugin,
 ];

@@ -32,6 +32,7 @@ import {
   BUSINESS_ROUTES,
   BusinessInstruments,
 } from './businessActivity';
+import { LoginReporter } from './LoginReporter';
 import { isFailure, planRequest, RequestPlan } from './planRequest';
 import { Conditions, conditionsAt, ScenarioName } from './scenarios';
 import {
@@ -55,6 +56,8 @@ export interface TrafficGeneratorOptions {
   /** Take turns between scenarios in cycles of this length; see scenarios. */
   cycleMinutes?: number;
   random?: () => number;
+  /** Reports each login attempt to the zero-trust engine, as auth-service does. */
+  loginReporter?: LoginReporter;
 }
 
 /** The OpenTelemetry SDK of one service in one region. */
@@ -84,8 +87,8 @@ const ATTACK_RATE = 15;
  */
 export class TrafficGenerator {
   private readonly options: Required<
-    Omit<TrafficGeneratorOptions, 'cycleMinutes'>
-  > & { cycleMinutes?: number };
+    Omit<TrafficGeneratorOptions, 'cycleMinutes' | 'loginReporter'>
+  > & { cycleMinutes?: number; loginReporter?: LoginReporter };
   private readonly telemetry = new Map<string, ServiceTelemetry>();
   private readonly exporters: {
     traces: SpanExporter;
@@ -263,6 +266,11 @@ export class TrafficGenerator {
       body: `Login failed for ${user} from ${address}: wrong password`,
       attributes: { 'client.address': address, 'user.name': user },
       context: trace.setSpan(context.active(), authSpan),
+    });
+    this.options.loginReporter?.report({
+      user,
+      clientAddress: address,
+      outcome: 'failed',
     });
     authSpan.end(nowMs + 41);
     gatewaySpan.end(nowMs + 43);

@@ -6,6 +6,7 @@ import {
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { ScenarioName, SCENARIOS } from './scenarios';
+import { LoginReporter } from './LoginReporter';
 import { OtlpEncoding, TrafficGenerator } from './TrafficGenerator';
 
 const DEFAULTS = {
@@ -120,6 +121,16 @@ export class TrafficGeneratorTask {
         });
         return { Authorization: `Bearer ${token}` };
       },
+      loginReporter: new LoginReporter({
+        endpoint: () => this.discovery.getBaseUrl('zero-trust'),
+        headers: async () => {
+          const { token } = await this.auth.getPluginRequestToken({
+            onBehalfOf: await this.auth.getOwnServiceCredentials(),
+            targetPluginId: 'zero-trust',
+          });
+          return { Authorization: `Bearer ${token}` };
+        },
+      }),
     });
     this.generator.start();
     this.logger.info('Traffic generator started', {

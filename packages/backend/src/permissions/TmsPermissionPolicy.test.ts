@@ -15,7 +15,11 @@ import {
   taskCreatePermission,
   templateManagementPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
-import { TmsPermissionPolicy } from './TmsPermissionPolicy';
+import {
+  zeroTrustBlockDeletePermission,
+  zeroTrustPolicyUpdatePermission,
+} from '@internal/backstage-plugin-zero-trust-backend';
+import { TmsPermissionPolicy, ZeroTrustDecider } from './TmsPermissionPolicy';
 
 const PLATFORM_ENGINEER = 'user:default/ingrid.nilsen';
 const QUIZ_ENGINEER = 'user:default/kenji.watanabe';
@@ -189,5 +193,108 @@ describe('TmsPermissionPolicy', () => {
     });
 
     expect(decision).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  describe('permissions the zero-trust engine decides', () => {
+    const alertUpdate = createPermission({
+      name: 'observability.alert.update',
+      attributes: { action: 'update' },
+    });
+
+    function withEngine(decide: ZeroTrustDecider['decide']) {
+      const userInfo = mockServices.userInfo.mock({
+        getUserInfo: async credentials => {
+          const ref = (credentials.principal as { userEntityRef: string })
+            .userEntityRef;
+          return { userEntityRef: ref, ownershipEntityRefs: memberships[ref] };
+        },
+      });
+      const asked: Parameters<ZeroTrustDecider['decide']>[0][] = [];
+      const policy = TmsPermissionPolicy.fromConfig(new ConfigReader({}), {
+        userInfo,
+        zeroTrust: {
+          decide: async request => {
+            asked.push(request);
+            return decide(request);
+          },
+        },
+      });
+      return { policy, asked };
+    }
+
+    it('asks the engine with the user, their groups and the action', async () => {
+      const { policy, asked } = withEngine(async request => ({
+        decision: request.groups.includes('group:default/platform-team')
+          ? 'allow'
+          : 'deny',
+        policyId: 'portal-zero-trust-administration',
+      }));
+
+      const [platform, quiz] = await Promise.all([
+        policy.handle(
+          { permission: zeroTrustBlockDeletePermission },
+          asUser(PLATFORM_ENGINEER),
+        ),
+        policy.handle(
+          { permission: zeroTrustBlockDeletePermission },
+          asUser(QUIZ_ENGINEER),
+        ),
+      ]);
+
+      expect(platform).toEqual({ result: AuthorizeResult.ALLOW });
+      expect(quiz).toEqual({ result: AuthorizeResult.DENY });
+      expect(asked).toContainEqual({
+        userEntityRef: PLATFORM_ENGINEER,
+        groups: memberships[PLATFORM_ENGINEER],
+        action: 'zeroTrust.block.delete',
+        resource: undefined,
+      });
+    });
+
+    it('binds the admin group too, and allows only on allow', async () => {
+      const { policy } = withEngine(async () => ({
+        decision: 'require_mfa',
+        policyId: 'admin-requires-mfa',
+      }));
+
+      const decisions = await Promise.all(
+        [zeroTrustPolicyUpdatePermission, alertUpdate].map(permission =>
+          policy.handle({ permission }, asUser(PLATFORM_ENGINEER)),
+        ),
+      );
+
+      expect(decisions).toEqual([
+        { result: AuthorizeResult.DENY },
+        { result: AuthorizeResult.DENY },
+      ]);
+    });
+
+    it('denies when the engine cannot be asked', async () => {
+      const { policy } = withEngine(async () => {
+        throw new Error('connect ECONNREFUSED');
+      });
+
+      const decision = await policy.handle(
+        { permission: alertUpdate },
+        asUser(PLATFORM_ENGINEER),
+      );
+
+      expect(decision).toEqual({ result: AuthorizeResult.DENY });
+    });
+
+    it('leaves other permissions to the rules above', async () => {
+      const { policy, asked } = withEngine(async () => ({
+        decision: 'deny',
+        policyId: 'default-deny',
+      }));
+
+      const decision = await policy.handle(
+        { permission: taskCreatePermission },
+        asUser(QUIZ_ENGINEER),
+      );
+
+      expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
+      expect(asked).toEqual([]);
+    });
   });
 });

@@ -24,6 +24,27 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 const DEFAULT_ADMIN_GROUP = 'group:default/platform-team';
 
 /**
+ * Permissions the zero-trust engine decides, so that the portal follows the
+ * same rules as the platform: editing its policies, lifting its blocks, and
+ * acknowledging, resolving or silencing alerts.
+ */
+const ZERO_TRUST_DECIDED = new Set([
+  'zeroTrust.policy.update',
+  'zeroTrust.block.delete',
+  'observability.alert.update',
+]);
+
+/** How the policy asks the zero-trust engine; see ZeroTrustDecisionClient. */
+export interface ZeroTrustDecider {
+  decide(request: {
+    userEntityRef: string;
+    groups: string[];
+    action: string;
+    resource?: { type?: string };
+  }): Promise<{ decision: string; policyId: string }>;
+}
+
+/**
  * What any signed-in engineer may do beyond reading: create services from
  * templates and follow their own tasks.
  */
@@ -49,6 +70,9 @@ const OWNER_PERMISSIONS = new Set([
  * - Every signed-in user may read everything, run software templates,
  *   cancel the tasks they started, and refresh or unregister the catalog
  *   entities their groups own.
+ * - Editing zero-trust policies, unblocking addresses and changing alerts
+ *   are decided by the zero-trust engine; only its `allow` allows, and an
+ *   engine that cannot be asked denies.
  * - Anything else is denied: registering or deleting locations, managing
  *   templates and ingestion, and every permission this policy does not know.
  *
@@ -59,8 +83,12 @@ const OWNER_PERMISSIONS = new Set([
 export class TmsPermissionPolicy implements PermissionPolicy {
   private readonly userInfo: UserInfoService;
   private readonly adminGroup: string;
+  private readonly zeroTrust?: ZeroTrustDecider;
 
-  static fromConfig(config: Config, options: { userInfo: UserInfoService }) {
+  static fromConfig(
+    config: Config,
+    options: { userInfo: UserInfoService; zeroTrust?: ZeroTrustDecider },
+  ) {
     const adminGroup =
       config.getOptionalString('permission.tms.adminGroup') ??
       DEFAULT_ADMIN_GROUP;
@@ -77,12 +105,21 @@ export class TmsPermissionPolicy implements PermissionPolicy {
       );
     }
 
-    return new TmsPermissionPolicy(options.userInfo, groupRef);
+    return new TmsPermissionPolicy(
+      options.userInfo,
+      groupRef,
+      options.zeroTrust,
+    );
   }
 
-  private constructor(userInfo: UserInfoService, adminGroup: string) {
+  private constructor(
+    userInfo: UserInfoService,
+    adminGroup: string,
+    zeroTrust?: ZeroTrustDecider,
+  ) {
     this.userInfo = userInfo;
     this.adminGroup = adminGroup;
+    this.zeroTrust = zeroTrust;
   }
 
   async handle(
@@ -101,6 +138,17 @@ export class TmsPermissionPolicy implements PermissionPolicy {
 
     const { userEntityRef, ownershipEntityRefs } =
       await this.userInfo.getUserInfo(user.credentials);
+
+    // Before the admin rule: the engine's policies bind admins too.
+    if (ZERO_TRUST_DECIDED.has(permission.name)) {
+      return this.askZeroTrust(permission.name, {
+        userEntityRef,
+        groups: ownershipEntityRefs,
+        resourceType: isResourcePermission(permission)
+          ? permission.resourceType
+          : undefined,
+      });
+    }
 
     if (ownershipEntityRefs.includes(this.adminGroup)) {
       return { result: AuthorizeResult.ALLOW };
@@ -132,5 +180,31 @@ export class TmsPermissionPolicy implements PermissionPolicy {
     }
 
     return { result: AuthorizeResult.DENY };
+  }
+
+  private async askZeroTrust(
+    action: string,
+    subject: { userEntityRef: string; groups: string[]; resourceType?: string },
+  ): Promise<PolicyDecision> {
+    if (!this.zeroTrust) {
+      return { result: AuthorizeResult.DENY };
+    }
+    try {
+      const { decision } = await this.zeroTrust.decide({
+        userEntityRef: subject.userEntityRef,
+        groups: subject.groups,
+        action,
+        resource: subject.resourceType
+          ? { type: subject.resourceType }
+          : undefined,
+      });
+      return {
+        result:
+          decision === 'allow' ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
+    } catch {
+      // Fail closed: an engine that cannot answer allows nothing.
+      return { result: AuthorizeResult.DENY };
+    }
   }
 }

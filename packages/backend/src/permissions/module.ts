@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { ZeroTrustDecisionClient } from '@internal/backstage-plugin-zero-trust-backend';
 import { TmsPermissionPolicy } from './TmsPermissionPolicy';
 
 /**
@@ -19,9 +20,14 @@ export const tmsPermissionPolicyModule = createBackendModule({
         policy: policyExtensionPoint,
         userInfo: coreServices.userInfo,
         config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
       },
-      async init({ policy, userInfo, config }) {
-        policy.setPolicy(TmsPermissionPolicy.fromConfig(config, { userInfo }));
+      async init({ policy, userInfo, config, discovery, auth }) {
+        const zeroTrust = new ZeroTrustDecisionClient({ discovery, auth });
+        policy.setPolicy(
+          TmsPermissionPolicy.fromConfig(config, { userInfo, zeroTrust }),
+        );
       },
     });
   },

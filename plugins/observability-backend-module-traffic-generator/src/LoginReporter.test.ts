@@ -1,0 +1,121 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+// The engines the generator plays against, to run it end to end.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import observabilityPlugin from '@internal/backstage-plugin-observability-backend';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import zeroTrustPlugin from '@internal/backstage-plugin-zero-trust-backend';
+import { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { LoginReporter } from './LoginReporter';
+import { TrafficGenerator } from './TrafficGenerator';
+import { ATTACKER_ADDRESSES } from './workload';
+
+const LIMIT = 20;
+
+describe('LoginReporter', () => {
+  it('stops reporting once the backend answers that it has no zero-trust engine', async () => {
+    const calls: string[] = [];
+    const reporter = new LoginReporter({
+      endpoint: async () => 'http://backend/api/zero-trust',
+      headers: async () => ({}),
+      fetch: async url => {
+        calls.push(String(url));
+        return new Response('', { status: 404 });
+      },
+    });
+
+    reporter.report({
+      user: 'a',
+      clientAddress: '10.0.0.1',
+      outcome: 'failed',
+    });
+    await new Promise(r => setTimeout(r, 20));
+    reporter.report({
+      user: 'a',
+      clientAddress: '10.0.0.1',
+      outcome: 'failed',
+    });
+
+    expect(calls).toEqual(['http://backend/api/zero-trust/logins']);
+    expect(reporter.stats).toMatchObject({ sent: 0, engineAbsent: true });
+  });
+
+  it('gets the brute-force scenario blocked within a second of the limit', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        observabilityPlugin,
+        zeroTrustPlugin,
+        mockServices.database.factory(),
+        mockServices.rootConfig.factory({
+          data: { zeroTrust: { detection: { maxFailuresPerAddress: LIMIT } } },
+        }),
+      ],
+    });
+    const { port } = server.address() as AddressInfo;
+    const base = `http://127.0.0.1:${port}/api`;
+    const headers = async () => ({
+      Authorization: mockCredentials.service.header(),
+    });
+
+    // When each address's LIMIT-th failure went out.
+    const sent = new Map<string, number>();
+    const crossedAt = new Map<string, number>();
+    const reporter = new LoginReporter({
+      endpoint: async () => `${base}/zero-trust`,
+      headers,
+      fetch: async (url, init) => {
+        const { clientAddress } = JSON.parse(String(init!.body));
+        const count = (sent.get(clientAddress) ?? 0) + 1;
+        sent.set(clientAddress, count);
+        if (count === LIMIT) {
+          crossedAt.set(clientAddress, Date.now());
+        }
+        return fetch(url, init);
+      },
+    });
+    const generator = TrafficGenerator.create({
+      endpoint: `${base}/observability`,
+      encoding: 'json',
+      headers,
+      requestsPerSecond: 4,
+      scenarios: ['brute-force'],
+      loginReporter: reporter,
+    });
+
+    const blockedSeenAt = new Map<string, number>();
+    generator.start();
+    try {
+      const deadline = Date.now() + 20_000;
+      while (
+        blockedSeenAt.size < ATTACKER_ADDRESSES.length &&
+        Date.now() < deadline
+      ) {
+        await new Promise(r => setTimeout(r, 25));
+        const blocks = await request(server)
+          .get('/api/zero-trust/blocks')
+          .set('Authorization', mockCredentials.user.header());
+        for (const block of blocks.body.blocks) {
+          if (!blockedSeenAt.has(block.clientAddress)) {
+            blockedSeenAt.set(block.clientAddress, Date.now());
+          }
+        }
+      }
+    } finally {
+      await generator.stop();
+    }
+
+    expect([...blockedSeenAt.keys()].sort()).toEqual(
+      [...ATTACKER_ADDRESSES].sort(),
+    );
+    for (const address of ATTACKER_ADDRESSES) {
+      const latencyMs = blockedSeenAt.get(address)! - crossedAt.get(address)!;
+      expect(latencyMs).toBeGreaterThanOrEqual(0);
+      expect(latencyMs).toBeLessThan(1000);
+    }
+    expect(reporter.stats.failed).toBe(0);
+  }, 30_000);
+});
