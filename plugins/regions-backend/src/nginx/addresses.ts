@@ -23,7 +23,9 @@ const DIGITS = /^[0-9]+$/;
 /**
  * Dotted-quad IPv4 as nginx's ngx_inet_addr reads it: exactly four decimal
  * parts of 0-255. Unlike most parsers, nginx accepts leading zeros as
- * decimal ("010" is 10), so this does too.
+ * decimal ("010" is 10), so this does too. 255.255.255.255 is nginx's
+ * INADDR_NONE, its "not an address", so it is refused as nginx refuses it
+ * (a client address, X-Forwarded-For entry or range end).
  */
 export function parseIPv4(text: string): number | undefined {
   const parts = text.split('.');
@@ -42,7 +44,7 @@ export function parseIPv4(text: string): number | undefined {
     }
     value = value * 256 + octet;
   }
-  return value;
+  return value === 0xffffffff ? undefined : value;
 }
 
 function parseIPv6Words(text: string): number[] | undefined {
@@ -171,6 +173,15 @@ export function formatNetwork(family: 4 | 6, start: bigint, length: number) {
  * address (a /32 or /128), as nginx's ngx_ptocidr reads it.
  */
 export function parseNetwork(text: string): Network | undefined {
+  // The one way nginx's geo accepts the all-ones address.
+  if (text === '255.255.255.255') {
+    return {
+      family: 4,
+      start: 0xffffffffn,
+      prefixLength: 32,
+      lowBitsSet: false,
+    };
+  }
   const slash = text.indexOf('/');
   const addressText = slash < 0 ? text : text.slice(0, slash);
   const address = parseAddress(addressText);
