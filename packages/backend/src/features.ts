@@ -23,6 +23,7 @@ import signalsPlugin from '@backstage/plugin-signals-backend';
 import userSettingsPlugin from '@backstage/plugin-user-settings-backend';
 import observabilityPlugin from '@internal/backstage-plugin-observability-backend';
 import trafficGeneratorModule from '@internal/backstage-plugin-observability-backend-module-traffic-generator';
+import regionsPlugin from '@internal/backstage-plugin-regions-backend';
 
 /**
  * The plugins and modules of the TMS Portal backend, in one list so that the
@@ -63,4 +64,5 @@ export const tmsBackendFeatures: BackendFeature[] = [
   // The TMS engines of this repository.
   observabilityPlugin,
   trafficGeneratorModule,
+  regionsPlugin,
 ];
