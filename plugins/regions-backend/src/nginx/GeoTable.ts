@@ -27,6 +27,8 @@ export interface GeoAnswer {
   network?: string;
   /** The address the lookup used, after X-Forwarded-For for proxies. */
   address?: Address;
+  /** Whether the address came from X-Forwarded-For. */
+  forwarded?: boolean;
 }
 
 /** Problems nginx reports as warnings and still loads the file. */
@@ -452,10 +454,14 @@ export class GeoTable {
     if (!address) {
       return this.lookupInvalid();
     }
+    const peer = address;
     if (request.xForwardedFor !== undefined && this.trusted.length > 0) {
       address = this.forwarded(address, request.xForwardedFor);
     }
-    return { ...this.lookupAddress(address), address };
+    const answer = this.lookupAddress(address);
+    answer.address = address;
+    answer.forwarded = address !== peer;
+    return answer;
   }
 
   /** The client address nginx takes from X-Forwarded-For for a peer. */

@@ -170,11 +170,15 @@ export class NginxRouting {
         xForwardedFor: request.xForwardedFor,
         sourceValue,
       });
-      return {
-        value: answer.value,
-        matched: answer.network,
-        clientAddress: answer.address && formatAddress(answer.address),
-      };
+      // Formatting an address costs more than the lookup: only a
+      // forwarded one needs it, the peer's is the text as given.
+      let clientAddress: string | undefined;
+      if (answer.address) {
+        clientAddress = answer.forwarded
+          ? formatAddress(answer.address)
+          : (geo.source ? sourceValue : request.remote);
+      }
+      return { value: answer.value, matched: answer.network, clientAddress };
     }
 
     const map = this.maps.get(variable);

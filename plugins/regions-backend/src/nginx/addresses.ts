@@ -28,22 +28,30 @@ const DIGITS = /^[0-9]+$/;
  * (a client address, X-Forwarded-For entry or range end).
  */
 export function parseIPv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) {
+  // A character loop: this runs for every route lookup.
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48);
+      digits++;
+      if (octet > 255) return undefined;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else {
+      return undefined;
+    }
+  }
+  if (dots !== 3 || digits === 0) {
     return undefined;
   }
-
-  let value = 0;
-  for (const part of parts) {
-    if (!DIGITS.test(part)) {
-      return undefined;
-    }
-    const octet = Number(part);
-    if (octet > 255) {
-      return undefined;
-    }
-    value = value * 256 + octet;
-  }
+  value = value * 256 + octet;
   return value === 0xffffffff ? undefined : value;
 }
 
