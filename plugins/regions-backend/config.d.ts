@@ -11,7 +11,10 @@ export interface Config {
       longitude: number;
       /** Defaults to secondary. */
       role?: 'primary' | 'secondary';
-      /** URLs probed for health; the only URLs the plugin probes. */
+      /**
+       * URLs probed for health; the only URLs the plugin probes. A path
+       * (starting with /) is on this backend's baseUrl.
+       */
       healthEndpoints: string[];
       /** The region's cluster in the kubernetes plugin's config. */
       kubernetesCluster: string;

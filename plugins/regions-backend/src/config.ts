@@ -77,7 +77,13 @@ export function readRegionsConfig(root: Config): RegionsConfig {
         `regions.list[${id}]: location ${latitude},${longitude} is not a latitude and longitude`,
       );
     }
-    const healthEndpoints = region.getStringArray('healthEndpoints');
+    // A path is on this backend itself (the simulated endpoints of the
+    // embedded default), whatever port it runs on.
+    const healthEndpoints = region
+      .getStringArray('healthEndpoints')
+      .map(url =>
+        url.startsWith('/') ? `${root.getString('backend.baseUrl')}${url}` : url,
+      );
     for (const url of healthEndpoints) {
       let protocol: string;
       try {
@@ -106,7 +112,8 @@ export function readRegionsConfig(root: Config): RegionsConfig {
       kubernetesCluster: region.getString('kubernetesCluster'),
       argocd: argocd && {
         url: argocd.getString('url'),
-        token: argocd.getOptionalString('token'),
+        // An empty token (an unset variable) means none.
+        token: argocd.getOptionalString('token') || undefined,
       },
       capacityRps,
       failover: region.getOptionalStringArray('failover') ?? [],
