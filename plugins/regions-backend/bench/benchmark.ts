@@ -67,7 +67,9 @@ function geoConfig(count: number, seed: number) {
 }
 
 function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
 }
 
 const fmt = (ns: number) => `${(ns / 1000).toFixed(2)} µs`;
@@ -85,7 +87,8 @@ function measureLookups() {
   const addresses = texts.map(t => parseAddress(t)!);
 
   // Warm up the JIT before timing.
-  for (let i = 0; i < 200_000; i++) geo.lookupAddress(addresses[i % addresses.length]);
+  for (let i = 0; i < 200_000; i++)
+    geo.lookupAddress(addresses[i % addresses.length]);
 
   const table: number[] = [];
   for (const address of addresses) {
@@ -98,7 +101,9 @@ function measureLookups() {
   for (const text of texts) {
     const start = process.hrtime.bigint();
     routing.lookup('closest_region', { remote: text });
-    (text.includes(':') ? full6 : full).push(Number(process.hrtime.bigint() - start));
+    (text.includes(':') ? full6 : full).push(
+      Number(process.hrtime.bigint() - start),
+    );
   }
   // The cost of the clock itself, so the numbers above can be read net.
   const empty: number[] = [];
@@ -112,9 +117,21 @@ function measureLookups() {
   return {
     networks: geo.entries.length,
     intervals: geo.intervalCount,
-    table: { p50: percentile(table, 50), p99: percentile(table, 99), max: table[table.length - 1] },
-    full: { p50: percentile(full, 50), p99: percentile(full, 99), max: full[full.length - 1] },
-    full6: { p50: percentile(full6, 50), p99: percentile(full6, 99), max: full6[full6.length - 1] },
+    table: {
+      p50: percentile(table, 50),
+      p99: percentile(table, 99),
+      max: table[table.length - 1],
+    },
+    full: {
+      p50: percentile(full, 50),
+      p99: percentile(full, 99),
+      max: full[full.length - 1],
+    },
+    full6: {
+      p50: percentile(full6, 50),
+      p99: percentile(full6, 99),
+      max: full6[full6.length - 1],
+    },
     clock: { p50: percentile(empty, 50), p99: percentile(empty, 99) },
   };
 }
@@ -129,7 +146,15 @@ async function measureReload() {
     variable: 'closest_region',
     regions: [],
     health: { states: async () => new Map() },
-    logger: { error() {}, warn() {}, info() {}, debug() {}, child() { return this; } } as any,
+    logger: {
+      error() {},
+      warn() {},
+      info() {},
+      debug() {},
+      child() {
+        return this;
+      },
+    } as any,
   });
 
   const random = seeded(5);
@@ -152,7 +177,10 @@ async function measureReload() {
     // Half the reloads swap in the other table, half find a broken file
     // (a half-written edit) and must keep the last good table.
     const broken = reloads % 4 === 3;
-    fs.writeFileSync(file, broken ? versions[0].slice(0, 5000) : versions[reloads % 2]);
+    fs.writeFileSync(
+      file,
+      broken ? versions[0].slice(0, 5000) : versions[reloads % 2],
+    );
     const t0 = performance.now();
     routing.reload();
     longestReloadMs = Math.max(longestReloadMs, performance.now() - t0);
@@ -188,7 +216,10 @@ async function measureFailover(trials: number) {
   const port = await freePort();
   const token = 'bench-regions-static-token-0123456789';
 
-  const configFile = path.join(os.tmpdir(), `regions-bench-${process.pid}.yaml`);
+  const configFile = path.join(
+    os.tmpdir(),
+    `regions-bench-${process.pid}.yaml`,
+  );
   const regions = REGIONS.map(id => ({
     id,
     latitude: 0,
@@ -206,11 +237,15 @@ async function measureFailover(trials: number) {
         listen: { port, host: '127.0.0.1' },
         database: { client: 'better-sqlite3', connection: ':memory:' },
         auth: {
-          externalAccess: [{ type: 'static', options: { token, subject: 'bench' } }],
+          externalAccess: [
+            { type: 'static', options: { token, subject: 'bench' } },
+          ],
         },
       },
       regions: {
-        nginx: { configPath: path.join(repoRoot, 'deploy/platform/nginx/nginx.conf') },
+        nginx: {
+          configPath: path.join(repoRoot, 'deploy/platform/nginx/nginx.conf'),
+        },
         probes: { interval: { seconds: 1 }, timeout: { milliseconds: 750 } },
         list: regions,
       },
@@ -229,7 +264,13 @@ async function measureFailover(trials: number) {
     new Promise<any>((resolve, reject) => {
       http
         .get(
-          { host: '127.0.0.1', port, path: pathname, agent, headers: { authorization: `Bearer ${token}` } },
+          {
+            host: '127.0.0.1',
+            port,
+            path: pathname,
+            agent,
+            headers: { authorization: `Bearer ${token}` },
+          },
           res => {
             let body = '';
             res.on('data', c => (body += c));
@@ -271,7 +312,10 @@ async function measureFailover(trials: number) {
   times.sort((a, b) => a - b);
   return {
     times,
-    decisions: { p50: percentile(decisions, 50), p99: percentile(decisions, 99) },
+    decisions: {
+      p50: percentile(decisions, 50),
+      p99: percentile(decisions, 99),
+    },
   };
 }
 
@@ -285,17 +329,47 @@ async function main() {
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const body = [
-    `Machine: ${os.cpus().length} × ${cpu}, Node ${process.version}. All numbers from this one run.`,
+    `Machine: ${os.cpus().length} × ${cpu}, Node ${
+      process.version
+    }. All numbers from this one run.`,
     '',
     '| measure | result | target |',
     '|---|---|---|',
-    `| route lookup, table only (parsed address), ${lookups.networks.toLocaleString('en')} networks (${lookups.intervals.toLocaleString('en')} intervals), 200,000 random IPv4/IPv6 | p50 ${fmt(lookups.table.p50)}, **p99 ${fmt(lookups.table.p99)}**, max ${fmt(lookups.table.max)} | p99 ≤ 2 µs |`,
-    `| route lookup from IPv4 text (parse, proxy check, table, answer) | p50 ${fmt(lookups.full.p50)}, p99 ${fmt(lookups.full.p99)}, max ${fmt(lookups.full.max)} | |`,
-    `| route lookup from IPv6 text (IPv6 parsing by ipaddr.js) | p50 ${fmt(lookups.full6.p50)}, p99 ${fmt(lookups.full6.p99)}, max ${fmt(lookups.full6.max)} | |`,
-    `| the clock alone (included in both rows above) | p50 ${fmt(lookups.clock.p50)}, p99 ${fmt(lookups.clock.p99)} | |`,
-    `| config reload while looking up (5 s; 10,000-network files swapped, every 4th reload a broken file) | ${reload.lookups.toLocaleString('en')} lookups, ${reload.reloads} reloads, **${reload.failures} failed lookups**; a reload parses synchronously and held lookups for at most ${reload.longestReloadMs.toFixed(1)} ms | no failed lookup |`,
-    `| first failed probe → GET /route answers the failover region (real backend, scheduler, SQLite, 1 s interval, failuresToDown 2), ${failover.times.length} trials | ${failover.times.map(t => `${(t / 1000).toFixed(2)} s`).join(', ')}; **worst ${(failover.times[failover.times.length - 1] / 1000).toFixed(2)} s** | ≤ 2 s |`,
-    `| GET /route over HTTP (keep-alive, sequential, 2,000 requests) | p50 ${failover.decisions.p50.toFixed(2)} ms, p99 ${failover.decisions.p99.toFixed(2)} ms | < 50 ms (seed) |`,
+    `| route lookup, table only (parsed address), ${lookups.networks.toLocaleString(
+      'en',
+    )} networks (${lookups.intervals.toLocaleString(
+      'en',
+    )} intervals), 200,000 random IPv4/IPv6 | p50 ${fmt(
+      lookups.table.p50,
+    )}, **p99 ${fmt(lookups.table.p99)}**, max ${fmt(
+      lookups.table.max,
+    )} | p99 ≤ 2 µs |`,
+    `| route lookup from IPv4 text (parse, proxy check, table, answer) | p50 ${fmt(
+      lookups.full.p50,
+    )}, p99 ${fmt(lookups.full.p99)}, max ${fmt(lookups.full.max)} | |`,
+    `| route lookup from IPv6 text (IPv6 parsing by ipaddr.js) | p50 ${fmt(
+      lookups.full6.p50,
+    )}, p99 ${fmt(lookups.full6.p99)}, max ${fmt(lookups.full6.max)} | |`,
+    `| the clock alone (included in both rows above) | p50 ${fmt(
+      lookups.clock.p50,
+    )}, p99 ${fmt(lookups.clock.p99)} | |`,
+    `| config reload while looking up (5 s; 10,000-network files swapped, every 4th reload a broken file) | ${reload.lookups.toLocaleString(
+      'en',
+    )} lookups, ${reload.reloads} reloads, **${
+      reload.failures
+    } failed lookups**; a reload parses synchronously and held lookups for at most ${reload.longestReloadMs.toFixed(
+      1,
+    )} ms | no failed lookup |`,
+    `| first failed probe → GET /route answers the failover region (real backend, scheduler, SQLite, 1 s interval, failuresToDown 2), ${
+      failover.times.length
+    } trials | ${failover.times
+      .map(t => `${(t / 1000).toFixed(2)} s`)
+      .join(', ')}; **worst ${(
+      failover.times[failover.times.length - 1] / 1000
+    ).toFixed(2)} s** | ≤ 2 s |`,
+    `| GET /route over HTTP (keep-alive, sequential, 2,000 requests) | p50 ${failover.decisions.p50.toFixed(
+      2,
+    )} ms, p99 ${failover.decisions.p99.toFixed(2)} ms | < 50 ms (seed) |`,
     '',
     'The failover time runs from the moment the health endpoint first answers 503 to the first route answer naming the failover region: one more failed round at the 1 s cadence, plus up to 200 ms for a replica to read the new state from the database.',
   ].join('\n');

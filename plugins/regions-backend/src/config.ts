@@ -82,17 +82,23 @@ export function readRegionsConfig(root: Config): RegionsConfig {
     const healthEndpoints = region
       .getStringArray('healthEndpoints')
       .map(url =>
-        url.startsWith('/') ? `${root.getString('backend.baseUrl')}${url}` : url,
+        url.startsWith('/')
+          ? `${root.getString('backend.baseUrl')}${url}`
+          : url,
       );
     for (const url of healthEndpoints) {
       let protocol: string;
       try {
         protocol = new URL(url).protocol;
       } catch {
-        throw new InputError(`regions.list[${id}]: invalid health endpoint '${url}'`);
+        throw new InputError(
+          `regions.list[${id}]: invalid health endpoint '${url}'`,
+        );
       }
       if (protocol !== 'http:' && protocol !== 'https:') {
-        throw new InputError(`regions.list[${id}]: health endpoint '${url}' is not http(s)`);
+        throw new InputError(
+          `regions.list[${id}]: health endpoint '${url}' is not http(s)`,
+        );
       }
     }
     const capacityRps = region.getNumber('capacity.requestsPerSecond');
@@ -118,7 +124,8 @@ export function readRegionsConfig(root: Config): RegionsConfig {
       capacityRps,
       failover: region.getOptionalStringArray('failover') ?? [],
       entityRef:
-        region.getOptionalString('entityRef') ?? `resource:default/region-${id}`,
+        region.getOptionalString('entityRef') ??
+        `resource:default/region-${id}`,
     };
   });
 
@@ -139,17 +146,21 @@ export function readRegionsConfig(root: Config): RegionsConfig {
     }
   }
 
-  const rolloutOrder = config.getOptionalStringArray('rolloutOrder') ?? regions.map(r => r.id);
+  const rolloutOrder =
+    config.getOptionalStringArray('rolloutOrder') ?? regions.map(r => r.id);
   const unknown = rolloutOrder.find(id => !ids.has(id));
   if (unknown) {
-    throw new InputError(`regions.rolloutOrder names unknown region '${unknown}'`);
+    throw new InputError(
+      `regions.rolloutOrder names unknown region '${unknown}'`,
+    );
   }
 
   const probes: ProbeSettings = {
     intervalMs: durationMs(config, 'probes.interval', 1000),
     timeoutMs: durationMs(config, 'probes.timeout', 750),
     failuresToDown: config.getOptionalNumber('probes.failuresToDown') ?? 2,
-    successesToHealthy: config.getOptionalNumber('probes.successesToHealthy') ?? 3,
+    successesToHealthy:
+      config.getOptionalNumber('probes.successesToHealthy') ?? 3,
     historyHours: config.getOptionalNumber('probes.historyHours') ?? 24,
   };
   if (probes.timeoutMs >= probes.intervalMs) {
@@ -168,7 +179,12 @@ export function readRegionsConfig(root: Config): RegionsConfig {
     ? Object.fromEntries(
         apiServicesConfig.keys().map(k => [k, apiServicesConfig.getString(k)]),
       )
-    : { web: 'api-gateway', api: 'api-gateway', auth: 'auth-service', graphql: 'graphql-service' };
+    : {
+        web: 'api-gateway',
+        api: 'api-gateway',
+        auth: 'auth-service',
+        graphql: 'graphql-service',
+      };
 
   return {
     regions,
@@ -184,6 +200,8 @@ export function readRegionsConfig(root: Config): RegionsConfig {
       'graphql-service',
     ],
     apiServices,
-    simulation: { enabled: config.getOptionalBoolean('simulation.enabled') ?? false },
+    simulation: {
+      enabled: config.getOptionalBoolean('simulation.enabled') ?? false,
+    },
   };
 }

@@ -5,31 +5,46 @@
  * kubernetes backend: one a small HTTP server answering with recorded
  * Kubernetes objects from the corpus, one that does not answer.
  */
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { corpusDir } from './testUtils/corpus';
-import { startServer } from './testUtils/httpServer';
+import { corpusDir } from './__testUtils__/corpus';
+import { startServer } from './__testUtils__/httpServer';
 
 jest.setTimeout(60_000);
 
 const objects = path.join(corpusDir, 'kubernetes-objects');
 
 function list(kind: string, apiVersion: string, items: unknown[]) {
-  return { kind: `${kind}List`, apiVersion, metadata: { resourceVersion: '1' }, items };
+  return {
+    kind: `${kind}List`,
+    apiVersion,
+    metadata: { resourceVersion: '1' },
+    items,
+  };
 }
 
 describe('kubernetes plugin with one cluster per region', () => {
   it('reports the unreachable region as an error and still shows the other', async () => {
     const podList = JSON.parse(
-      fs.readFileSync(path.join(objects, 'derived/podlist-from-argo-health-testdata.json'), 'utf8'),
+      fs.readFileSync(
+        path.join(objects, 'derived/podlist-from-argo-health-testdata.json'),
+        'utf8',
+      ),
     );
     const deployment = JSON.parse(
       fs.readFileSync(
-        path.join(objects, 'live-objects/ssd-deploy-with-manual-apply-predicted-live.json'),
+        path.join(
+          objects,
+          'live-objects/ssd-deploy-with-manual-apply-predicted-live.json',
+        ),
         'utf8',
       ),
     );
@@ -41,7 +56,11 @@ describe('kubernetes plugin with one cluster per region', () => {
         namespace: 'default',
         annotations: { 'backstage.io/kubernetes-id': 'api-gateway' },
       },
-      spec: { type: 'service', owner: 'platform-team', lifecycle: 'production' },
+      spec: {
+        type: 'service',
+        owner: 'platform-team',
+        lifecycle: 'production',
+      },
     };
     const paths: string[] = [];
     const cluster = await startServer((req, res) => {
@@ -54,7 +73,11 @@ describe('kubernetes plugin with one cluster per region', () => {
         res.end(JSON.stringify(list('Deployment', 'apps/v1', [deployment])));
       } else {
         const [, , group, version] = url.pathname.split('/');
-        res.end(JSON.stringify(list('', group === 'v1' ? 'v1' : `${group}/${version}`, [])));
+        res.end(
+          JSON.stringify(
+            list('', group === 'v1' ? 'v1' : `${group}/${version}`, []),
+          ),
+        );
       }
     });
 
@@ -112,12 +135,16 @@ describe('kubernetes plugin with one cluster per region', () => {
       expect(pods.map((p: any) => p.metadata.name)).toEqual(
         podList.items.map((p: any) => p.metadata.name),
       );
-      const deployments = eu.resources.find((r: any) => r.type === 'deployments').resources;
+      const deployments = eu.resources.find(
+        (r: any) => r.type === 'deployments',
+      ).resources;
       expect(deployments[0].metadata.name).toBe(deployment.metadata.name);
       expect(paths).toContain('/api/v1/pods');
 
       const us = byCluster['tms-us-east-1'];
-      expect(us.resources.every((r: any) => r.resources.length === 0)).toBe(true);
+      expect(us.resources.every((r: any) => r.resources.length === 0)).toBe(
+        true,
+      );
       expect(us.errors.length).toBeGreaterThan(0);
       expect(us.errors[0].errorType).toBe('FETCH_ERROR');
     } finally {

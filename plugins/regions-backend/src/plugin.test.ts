@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import Router from 'express-promise-router';
-import { repoRoot } from './testUtils/corpus';
-import { startServer } from './testUtils/httpServer';
+import { repoRoot } from './__testUtils__/corpus';
+import { startServer } from './__testUtils__/httpServer';
 import { regionsPlugin } from './plugin';
 
 jest.setTimeout(60_000);
@@ -21,11 +21,36 @@ const overview = {
   from: '2026-12-03T08:30:00.000Z',
   to: '2026-12-03T08:45:00.000Z',
   services: [
-    { service: 'api-gateway', region: 'eu-west-1', requestRate: 30, errorRate: 0.01 },
-    { service: 'graphql-service', region: 'eu-west-1', requestRate: 10, errorRate: 0 },
-    { service: 'api-gateway', region: 'us-east-1', requestRate: 25, errorRate: 0.02 },
-    { service: 'api-gateway', region: 'ap-southeast-1', requestRate: 12, errorRate: 0 },
-    { service: 'auth-service', region: 'eu-west-1', requestRate: 4, errorRate: 0.1 },
+    {
+      service: 'api-gateway',
+      region: 'eu-west-1',
+      requestRate: 30,
+      errorRate: 0.01,
+    },
+    {
+      service: 'graphql-service',
+      region: 'eu-west-1',
+      requestRate: 10,
+      errorRate: 0,
+    },
+    {
+      service: 'api-gateway',
+      region: 'us-east-1',
+      requestRate: 25,
+      errorRate: 0.02,
+    },
+    {
+      service: 'api-gateway',
+      region: 'ap-southeast-1',
+      requestRate: 12,
+      errorRate: 0,
+    },
+    {
+      service: 'auth-service',
+      region: 'eu-west-1',
+      requestRate: 4,
+      errorRate: 0.1,
+    },
   ],
 };
 
@@ -34,7 +59,10 @@ const fakeObservability = createBackendPlugin({
   pluginId: 'observability',
   register(env) {
     env.registerInit({
-      deps: { httpRouter: coreServices.httpRouter, httpAuth: coreServices.httpAuth },
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+      },
       async init({ httpRouter, httpAuth }) {
         const router = Router();
         router.get('/performance/overview', async (req, res) => {
@@ -107,15 +135,27 @@ describe('regions plugin', () => {
         mockServices.rootConfig.factory({
           data: {
             regions: {
-              nginx: { configPath: path.join(repoRoot, 'deploy/platform/nginx/nginx.conf') },
+              nginx: {
+                configPath: path.join(
+                  repoRoot,
+                  'deploy/platform/nginx/nginx.conf',
+                ),
+              },
               rolloutOrder: ['ap-southeast-1', 'us-east-1', 'eu-west-1'],
-              probes: { interval: { seconds: 1 }, timeout: { milliseconds: 500 } },
+              probes: {
+                interval: { seconds: 1 },
+                timeout: { milliseconds: 500 },
+              },
               simulation: { enabled: true },
               list: [
                 regionConfig('eu-west-1', ['us-east-1'], argocd.url),
                 regionConfig('us-east-1', ['eu-west-1'], argocd.url),
                 // This region's Argo CD does not answer at all.
-                regionConfig('ap-southeast-1', ['eu-west-1'], 'http://127.0.0.1:9'),
+                regionConfig(
+                  'ap-southeast-1',
+                  ['eu-west-1'],
+                  'http://127.0.0.1:9',
+                ),
               ],
             },
           },
@@ -124,7 +164,10 @@ describe('regions plugin', () => {
     });
   }
 
-  async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean) {
+  async function waitFor<T>(
+    read: () => Promise<T>,
+    done: (value: T) => boolean,
+  ) {
     const deadline = Date.now() + 20_000;
     for (;;) {
       const value = await read();
@@ -133,22 +176,29 @@ describe('regions plugin', () => {
     }
   }
 
-  it('reports live health, routes by nginx geo and moves a down region\'s clients', async () => {
+  it("reports live health, routes by nginx geo and moves a down region's clients", async () => {
     const backend = await start();
     const server = backend.server;
     try {
       const regions = await waitFor(
-        async () => (await request(server).get('/api/regions/regions')).body.regions,
+        async () =>
+          (
+            await request(server).get('/api/regions/regions')
+          ).body.regions,
         (list: any[]) => list.every(r => r.health.state === 'healthy'),
       );
-      expect(regions.map((r: any) => [r.id, r.health.state, r.failoverTarget])).toEqual([
+      expect(
+        regions.map((r: any) => [r.id, r.health.state, r.failoverTarget]),
+      ).toEqual([
         ['eu-west-1', 'healthy', 'us-east-1'],
         ['us-east-1', 'healthy', 'eu-west-1'],
         ['ap-southeast-1', 'healthy', 'eu-west-1'],
       ]);
       expect(regions[0].entityRef).toBe('resource:default/region-eu-west-1');
 
-      const before = await request(server).get('/api/regions/route?ip=23.1.2.3');
+      const before = await request(server).get(
+        '/api/regions/route?ip=23.1.2.3',
+      );
       expect(before.body).toMatchObject({
         region: 'us-east-1',
         nginxRegion: 'us-east-1',
@@ -158,7 +208,10 @@ describe('regions plugin', () => {
 
       health['us-east-1'] = 503;
       const after = await waitFor(
-        async () => (await request(server).get('/api/regions/route?ip=23.1.2.3')).body,
+        async () =>
+          (
+            await request(server).get('/api/regions/route?ip=23.1.2.3')
+          ).body,
         body => body.region === 'eu-west-1',
       );
       expect(after).toMatchObject({
@@ -168,10 +221,15 @@ describe('regions plugin', () => {
         reason: 'us-east-1 is down; failover to eu-west-1',
       });
 
-      const detail = await request(server).get('/api/regions/regions/us-east-1?history=5');
+      const detail = await request(server).get(
+        '/api/regions/regions/us-east-1?history=5',
+      );
       expect(detail.body.health.state).toBe('down');
       expect(detail.body.servedBy).toBe('eu-west-1');
-      expect(detail.body.history[0]).toMatchObject({ outcome: 'fail', state: 'down' });
+      expect(detail.body.history[0]).toMatchObject({
+        outcome: 'fail',
+        state: 'down',
+      });
       expect(detail.body.history.length).toBeGreaterThanOrEqual(2);
 
       const batch = await request(server)
@@ -182,15 +240,21 @@ describe('regions plugin', () => {
             { ip: '198.51.100.4', xForwardedFor: '1.2.3.4' },
           ],
         });
-      expect(batch.body.decisions.map((d: any) => [d.region, d.clientAddress])).toEqual([
+      expect(
+        batch.body.decisions.map((d: any) => [d.region, d.clientAddress]),
+      ).toEqual([
         ['eu-west-1', '2a00:1450::1'],
         ['ap-southeast-1', '1.2.3.4'],
       ]);
 
       const bad = await request(server).get('/api/regions/route?ip=300.1.1.1');
       expect(bad.status).toBe(400);
-      expect(bad.body.error.message).toBe("'300.1.1.1' is not an IPv4 or IPv6 address");
-      expect((await request(server).get('/api/regions/regions/mars-1')).status).toBe(404);
+      expect(bad.body.error.message).toBe(
+        "'300.1.1.1' is not an IPv4 or IPv6 address",
+      );
+      expect(
+        (await request(server).get('/api/regions/regions/mars-1')).status,
+      ).toBe(404);
 
       health['us-east-1'] = 200;
     } finally {
@@ -207,29 +271,42 @@ describe('regions plugin', () => {
         .send({ down: ['eu-west-1'] });
 
       expect(response.status).toBe(200);
-      const eu = response.body.regions.find((r: any) => r.region === 'eu-west-1');
-      const us = response.body.regions.find((r: any) => r.region === 'us-east-1');
+      const eu = response.body.regions.find(
+        (r: any) => r.region === 'eu-west-1',
+      );
+      const us = response.body.regions.find(
+        (r: any) => r.region === 'us-east-1',
+      );
       expect(eu).toMatchObject({ down: true, totalRps: 0 });
       // eu-west-1's entry traffic (30 + 10) moves to us-east-1 (25 now).
-      expect(us).toMatchObject({ addedRps: 40, totalRps: 65, capacityRps: 50, capacityHolds: false });
+      expect(us).toMatchObject({
+        addedRps: 40,
+        totalRps: 65,
+        capacityRps: 50,
+        capacityHolds: false,
+      });
       expect(response.body.moves).toContainEqual({
         network: '2.0.0.0/8',
         from: 'eu-west-1',
         to: 'us-east-1',
       });
-      expect(response.body.moves.every((m: any) => m.from === 'eu-west-1')).toBe(true);
+      expect(
+        response.body.moves.every((m: any) => m.from === 'eu-west-1'),
+      ).toBe(true);
 
       const unknown = await request(server)
         .post('/api/regions/failover/what-if')
         .send({ down: ['mars-1'] });
       expect(unknown.status).toBe(400);
-      expect(unknown.body.error.message).toBe("what-if names unknown region 'mars-1'");
+      expect(unknown.body.error.message).toBe(
+        "what-if names unknown region 'mars-1'",
+      );
     } finally {
       await backend.stop();
     }
   });
 
-  it('reads rollouts from each region\'s Argo CD, one unreachable instance failing only its region', async () => {
+  it("reads rollouts from each region's Argo CD, one unreachable instance failing only its region", async () => {
     const backend = await start();
     const server = backend.server;
     try {
@@ -237,8 +314,17 @@ describe('regions plugin', () => {
 
       expect(response.status).toBe(200);
       const [ap, us, eu] = response.body.regions;
-      expect(ap.error).toMatch(/^Argo CD at http:\/\/127.0.0.1:9 could not be read/);
-      expect(us.applications.map((a: any) => [a.name, a.syncStatus, a.health, a.liveColour])).toEqual([
+      expect(ap.error).toMatch(
+        /^Argo CD at http:\/\/127.0.0.1:9 could not be read/,
+      );
+      expect(
+        us.applications.map((a: any) => [
+          a.name,
+          a.syncStatus,
+          a.health,
+          a.liveColour,
+        ]),
+      ).toEqual([
         ['api-gateway-us-east-1', 'OutOfSync', 'Progressing', 'blue'],
         ['auth-service-us-east-1', 'OutOfSync', 'Progressing', 'blue'],
         ['graphql-service-us-east-1', 'OutOfSync', 'Progressing', 'blue'],
@@ -262,7 +348,7 @@ describe('regions plugin', () => {
     }
   });
 
-  it('reports the nginx rate limits with each API\'s traffic per region', async () => {
+  it("reports the nginx rate limits with each API's traffic per region", async () => {
     const backend = await start();
     const server = backend.server;
     try {
@@ -292,10 +378,15 @@ describe('regions plugin', () => {
     const backend = await start();
     const server = backend.server;
     try {
-      const response = await request(server).get('/api/regions/simulation/us-east-1/health');
+      const response = await request(server).get(
+        '/api/regions/simulation/us-east-1/health',
+      );
       expect(response.status).toBe(200);
       expect(response.body.status).toBe('ok');
-      expect((await request(server).get('/api/regions/simulation/mars-1/health')).status).toBe(404);
+      expect(
+        (await request(server).get('/api/regions/simulation/mars-1/health'))
+          .status,
+      ).toBe(404);
     } finally {
       await backend.stop();
     }

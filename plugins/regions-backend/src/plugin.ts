@@ -39,7 +39,9 @@ export const regionsPlugin = createBackendPlugin({
         const settings = readRegionsConfig(deps.config);
         const { regions } = settings;
 
-        const store = await RegionHealthStore.create({ database: deps.database });
+        const store = await RegionHealthStore.create({
+          database: deps.database,
+        });
         const health = HealthMonitor.create({
           regions,
           settings: settings.probes,
@@ -97,7 +99,10 @@ export const regionsPlugin = createBackendPlugin({
         );
         if (simulation) {
           // Probes call the simulated endpoints like real ones, without a token.
-          deps.httpRouter.addAuthPolicy({ path: '/simulation', allow: 'unauthenticated' });
+          deps.httpRouter.addAuthPolicy({
+            path: '/simulation',
+            allow: 'unauthenticated',
+          });
         }
       },
     });

@@ -56,7 +56,9 @@ export class ArgoCdClient {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response as any);
     }
-    const body = (await response.json()) as { items?: ArgoApplication[] | null };
+    const body = (await response.json()) as {
+      items?: ArgoApplication[] | null;
+    };
     // Argo CD answers `"items": null` when nothing matches.
     return body.items ?? [];
   }

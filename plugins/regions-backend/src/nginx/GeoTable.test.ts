@@ -5,7 +5,7 @@ import {
   GeoCase,
   nginxGeoDir,
   readCorpusYaml,
-} from '../testUtils/corpus';
+} from '../__testUtils__/corpus';
 import { NginxRouting } from './NginxRouting';
 import { parseNginxConfig } from './parseNginxConfig';
 
@@ -28,9 +28,9 @@ function loadCorpus(name: string) {
   const routing = NginxRouting.fromDirectives(
     file,
     parseNginxConfig(text, file, {
-      readFile: name => {
-        const content = included[path.basename(name)];
-        if (content === undefined) throw new Error(`no file ${name}`);
+      readFile: includedFile => {
+        const content = included[path.basename(includedFile)];
+        if (content === undefined) throw new Error(`no file ${includedFile}`);
         return content;
       },
     }),
@@ -42,17 +42,14 @@ describe('geo blocks against the assertions of nginx-tests', () => {
   for (const name of ['geo.t', 'geo_ipv6.t']) {
     const { routing, expected } = loadCorpus(name);
 
-    it.each(expected.cases.map(c => [c.name, c]))(
-      `${name}: %s`,
-      (_name, c) => {
-        const answer = routing.lookup(c.variable.slice(1), {
-          remote: c.remote_addr ?? '127.0.0.1',
-          xForwardedFor: c.x_forwarded_for,
-          args: c.arg_ip === undefined ? {} : { ip: c.arg_ip },
-        });
-        expect(answer.value).toBe(c.value);
-      },
-    );
+    it.each(expected.cases.map(c => [c.name, c]))(`${name}: %s`, (_name, c) => {
+      const answer = routing.lookup(c.variable.slice(1), {
+        remote: c.remote_addr ?? '127.0.0.1',
+        xForwardedFor: c.x_forwarded_for,
+        args: c.arg_ip === undefined ? {} : { ip: c.arg_ip },
+      });
+      expect(answer.value).toBe(c.value);
+    });
   }
 });
 

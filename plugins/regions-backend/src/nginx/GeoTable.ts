@@ -249,14 +249,18 @@ export class GeoTable {
     }
     if (directive.args.length > 2) {
       throw new InputError(
-        `${where}: geo takes at most two variables, got ${directive.args.join(' ')}`,
+        `${where}: geo takes at most two variables, got ${directive.args.join(
+          ' ',
+        )}`,
       );
     }
     const [first, second] = directive.args;
     const variable = second ?? first;
     if (!variable.startsWith('$') || (second && !first.startsWith('$'))) {
       throw new InputError(
-        `${where}: geo variables must start with "$", got ${directive.args.join(' ')}`,
+        `${where}: geo variables must start with "$", got ${directive.args.join(
+          ' ',
+        )}`,
       );
     }
     this.variable = variable.slice(1);
@@ -292,7 +296,10 @@ export class GeoTable {
 
       if (d.name === 'ranges' && args.length === 0) {
         if (added) {
-          fail(d, 'the "ranges" directive must be the first directive inside "geo" block');
+          fail(
+            d,
+            'the "ranges" directive must be the first directive inside "geo" block',
+          );
         }
         ranges = true;
         continue;
@@ -313,7 +320,12 @@ export class GeoTable {
         continue;
       }
       if (args.length !== 1) {
-        fail(d, `invalid geo line "${[d.name, ...args].join(' ')}": expected a network and a value`);
+        fail(
+          d,
+          `invalid geo line "${[d.name, ...args].join(
+            ' ',
+          )}": expected a network and a value`,
+        );
       }
 
       const isDelete = d.name === 'delete';
@@ -382,7 +394,12 @@ export class GeoTable {
         continue;
       }
       if (map.has(key)) {
-        warn(d, `duplicate network "${netText}", value: "${value}", old value: "${map.get(key)!.value}"`);
+        warn(
+          d,
+          `duplicate network "${netText}", value: "${value}", old value: "${
+            map.get(key)!.value
+          }"`,
+        );
       }
       const label = formatNetwork(net!.family, net!.start, net!.prefixLength);
       map.set(key, {
@@ -429,7 +446,9 @@ export class GeoTable {
         flattenPrefixes([...cidr6.values()], IPV6_MAX, empty, this.answers),
       );
       const live = new Set(
-        [...cidr4.values(), ...cidr6.values()].map(p => `${p.label}=${p.value}`),
+        [...cidr4.values(), ...cidr6.values()].map(
+          p => `${p.label}=${p.value}`,
+        ),
       );
       this.entries = dedupeLast(order).filter(e =>
         live.has(`${e.network}=${e.value}`),
@@ -540,10 +559,7 @@ function toTable4(out: Array<{ start: bigint; answer: number }>) {
 function toTable6(out: Array<{ start: bigint; answer: number }>) {
   const starts = new Uint32Array(out.length * 4);
   out.forEach((o, i) => starts.set(bigIntToWords(o.start), i * 4));
-  return new IntervalTable6(
-    starts,
-    Uint32Array.from(out.map(o => o.answer)),
-  );
+  return new IntervalTable6(starts, Uint32Array.from(out.map(o => o.answer)));
 }
 
 type RangeList = Array<{

@@ -46,7 +46,9 @@ export class MapTable {
       !variable.startsWith('$')
     ) {
       throw new InputError(
-        `${where}: map needs a source and a result variable and a block, got ${directive.args.join(' ')}`,
+        `${where}: map needs a source and a result variable and a block, got ${directive.args.join(
+          ' ',
+        )}`,
       );
     }
     this.source = source.slice(1);
@@ -69,7 +71,9 @@ export class MapTable {
       }
       const value = d.args[0];
       if (value.includes('$')) {
-        fail(`map ${variable}: value "${value}" refers to a variable, which is not supported`);
+        fail(
+          `map ${variable}: value "${value}" refers to a variable, which is not supported`,
+        );
       }
       if (d.name === 'default') {
         defaultValue = value;
@@ -91,7 +95,9 @@ export class MapTable {
       }
       // A leading backslash lets a key be a word map would read as a
       // keyword ("\default", "\include").
-      const key = (d.name.startsWith('\\') ? d.name.slice(1) : d.name).toLowerCase();
+      const key = (
+        d.name.startsWith('\\') ? d.name.slice(1) : d.name
+      ).toLowerCase();
       if (exact.has(key)) {
         fail(`map ${variable}: conflicting parameter "${d.name}"`);
       }

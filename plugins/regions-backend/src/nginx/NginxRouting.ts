@@ -116,7 +116,9 @@ export class NginxRouting {
       const rateArg = d.args.find(a => a.startsWith('rate='));
       if (!zoneArg || !rateArg) {
         throw new InputError(
-          `${where}: limit_req_zone needs zone= and rate=, got ${d.args.join(' ')}`,
+          `${where}: limit_req_zone needs zone= and rate=, got ${d.args.join(
+            ' ',
+          )}`,
         );
       }
       return {
@@ -136,7 +138,10 @@ export class NginxRouting {
         name: d.args[0],
         servers: (d.block ?? [])
           .filter(s => s.name === 'server')
-          .map(s => ({ address: s.args[0], backup: s.args.includes('backup') })),
+          .map(s => ({
+            address: s.args[0],
+            backup: s.args.includes('backup'),
+          })),
       });
     }
     this.upstreams = upstreams;
@@ -158,7 +163,11 @@ export class NginxRouting {
    */
   lookup(
     variable: string,
-    request: { remote: string; xForwardedFor?: string; args?: Record<string, string> },
+    request: {
+      remote: string;
+      xForwardedFor?: string;
+      args?: Record<string, string>;
+    },
   ): RoutingAnswer {
     const geo = this.geos.get(variable);
     if (geo) {
@@ -173,10 +182,10 @@ export class NginxRouting {
       // Formatting an address costs more than the lookup: only a
       // forwarded one needs it, the peer's is the text as given.
       let clientAddress: string | undefined;
-      if (answer.address) {
-        clientAddress = answer.forwarded
-          ? formatAddress(answer.address)
-          : (geo.source ? sourceValue : request.remote);
+      if (answer.address && answer.forwarded) {
+        clientAddress = formatAddress(answer.address);
+      } else if (answer.address) {
+        clientAddress = geo.source ? sourceValue : request.remote;
       }
       return { value: answer.value, matched: answer.network, clientAddress };
     }

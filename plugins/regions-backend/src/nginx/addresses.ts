@@ -154,9 +154,9 @@ export function formatAddress(address: Address): string {
   for (const word of address.words) {
     parts.push(Math.floor(word / 0x10000), word % 0x10000);
   }
-  return ipaddr.fromByteArray(
-    parts.flatMap(part => [part >> 8, part & 0xff]),
-  ).toString();
+  return ipaddr
+    .fromByteArray(parts.flatMap(part => [part >> 8, part & 0xff]))
+    .toString();
 }
 
 export function formatIPv4(value: number): string {

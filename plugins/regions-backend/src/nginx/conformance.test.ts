@@ -10,7 +10,7 @@ import {
   nginxGeoDir,
   readCorpusYaml,
   repoRoot,
-} from '../testUtils/corpus';
+} from '../__testUtils__/corpus';
 import {
   freePort,
   inParallel,
@@ -18,20 +18,23 @@ import {
   prefixHttpDirectives,
   RunningNginx,
   startNginx,
-} from '../testUtils/realNginx';
+} from '../__testUtils__/realNginx';
 import {
   boundaryAddresses,
   randomIPv4,
   randomIPv6,
   randomMapped,
   seededRandom,
-} from '../testUtils/sampleAddresses';
+} from '../__testUtils__/sampleAddresses';
 import { parseAddress } from './addresses';
 import { NginxRouting } from './NginxRouting';
 import { findDirectives, readNginxConfigFile } from './parseNginxConfig';
 
 const deployDir = path.join(repoRoot, 'deploy/platform/nginx');
-const seedMap = path.resolve(__dirname, '../../fixtures/nginx/seed-first-octet-map.conf');
+const seedMap = path.resolve(
+  __dirname,
+  '../../fixtures/nginx/seed-first-octet-map.conf',
+);
 
 jest.setTimeout(120_000);
 
@@ -56,7 +59,12 @@ function urlFor(probe: Probe) {
 }
 
 /** Wraps routing files in a server that answers the variable's value. */
-function harnessConfig(prefix: string, port: number, include: string, variable: string) {
+function harnessConfig(
+  prefix: string,
+  port: number,
+  include: string,
+  variable: string,
+) {
   return `
 daemon off;
 worker_processes 1;
@@ -77,7 +85,9 @@ http {
 }
 
 function mismatchReport(mismatches: string[], total: number) {
-  return `${mismatches.length} of ${total} answers differ from nginx:\n${mismatches
+  return `${
+    mismatches.length
+  } of ${total} answers differ from nginx:\n${mismatches
     .slice(0, 20)
     .join('\n')}`;
 }
@@ -92,7 +102,12 @@ describe('the deploy geo config answers as nginx does', () => {
     const conf = path.join(prefix, 'harness.conf');
     fs.writeFileSync(
       conf,
-      harnessConfig(prefix, port, path.join(deployDir, 'geo.conf'), 'closest_region'),
+      harnessConfig(
+        prefix,
+        port,
+        path.join(deployDir, 'geo.conf'),
+        'closest_region',
+      ),
     );
     nginx = await startNginx({ prefix, conf, port });
   });
@@ -104,22 +119,26 @@ describe('the deploy geo config answers as nginx does', () => {
   it('for 10,000+ addresses: random IPv4 and IPv6, IPv4-mapped, every boundary, proxied', async () => {
     const random = seededRandom(6);
     const geo = routing.geos.get('closest_region')!;
-    const probes: Probe[] = boundaryAddresses(geo.entries.map(e => e.network)).map(
-      remote => ({ remote }),
-    );
+    const probes: Probe[] = boundaryAddresses(
+      geo.entries.map(e => e.network),
+    ).map(remote => ({ remote }));
     for (let i = 0; i < 4500; i++) probes.push({ remote: randomIPv4(random) });
     for (let i = 0; i < 3000; i++) probes.push({ remote: randomIPv6(random) });
-    for (let i = 0; i < 1000; i++) probes.push({ remote: randomMapped(random) });
+    for (let i = 0; i < 1000; i++)
+      probes.push({ remote: randomMapped(random) });
     // Behind the CDN (198.51.100.0/24, trusted): the client comes from
     // X-Forwarded-For, skipping CDN addresses from the right.
     for (let i = 0; i < 1500; i++) {
       const chain = [randomIPv4(random), randomIPv6(random)];
       const hops = Math.floor(random() * 3);
-      for (let h = 0; h < hops; h++) chain.push(`198.51.100.${Math.floor(random() * 256)}`);
+      for (let h = 0; h < hops; h++)
+        chain.push(`198.51.100.${Math.floor(random() * 256)}`);
       if (random() < 0.2) chain.push('not-an-address');
       probes.push({
         remote: `198.51.100.${Math.floor(random() * 256)}`,
-        xff: chain.slice(Math.floor(random() * 2)).join(random() < 0.5 ? ', ' : ','),
+        xff: chain
+          .slice(Math.floor(random() * 2))
+          .join(random() < 0.5 ? ', ' : ','),
       });
     }
     expect(probes.length).toBeGreaterThanOrEqual(10_000);
@@ -132,7 +151,11 @@ describe('the deploy geo config answers as nginx does', () => {
         xForwardedFor: probe.xff,
       });
       if (theirs.status !== 200 || theirs.body !== ours.value) {
-        mismatches.push(`${JSON.stringify(probe)}: nginx ${theirs.status} "${theirs.body}", ours "${ours.value}"`);
+        mismatches.push(
+          `${JSON.stringify(probe)}: nginx ${theirs.status} "${
+            theirs.body
+          }", ours "${ours.value}"`,
+        );
       }
     });
     expect(mismatches).toEqual([]);
@@ -147,7 +170,10 @@ describe("the seed's first-octet map answers as nginx does", () => {
     const prefix = makePrefix();
     const port = await freePort();
     const conf = path.join(prefix, 'harness.conf');
-    fs.writeFileSync(conf, harnessConfig(prefix, port, seedMap, 'closest_region'));
+    fs.writeFileSync(
+      conf,
+      harnessConfig(prefix, port, seedMap, 'closest_region'),
+    );
     nginx = await startNginx({ prefix, conf, port });
   });
 
@@ -159,7 +185,10 @@ describe("the seed's first-octet map answers as nginx does", () => {
     const random = seededRandom(63);
     const probes: Probe[] = [];
     for (let octet = 0; octet < 256; octet++) {
-      probes.push({ remote: `${octet}.0.0.0` }, { remote: `${octet}.255.255.255` });
+      probes.push(
+        { remote: `${octet}.0.0.0` },
+        { remote: `${octet}.255.255.255` },
+      );
     }
     for (let i = 0; i < 8000; i++) probes.push({ remote: randomIPv4(random) });
     for (let i = 0; i < 1000; i++) probes.push({ remote: randomIPv6(random) });
@@ -171,7 +200,9 @@ describe("the seed's first-octet map answers as nginx does", () => {
       const theirs = await nginx.get('/', headersFor(probe));
       const ours = routing.lookup('closest_region', { remote: probe.remote! });
       if (theirs.body !== ours.value) {
-        mismatches.push(`${probe.remote}: nginx "${theirs.body}", ours "${ours.value}"`);
+        mismatches.push(
+          `${probe.remote}: nginx "${theirs.body}", ours "${ours.value}"`,
+        );
       }
     });
     expect(mismatches).toEqual([]);
@@ -198,12 +229,15 @@ async function startCorpusConfig(name: string): Promise<CorpusHarness> {
   const prefix = makePrefix();
   const port = await freePort();
   const secondPort = await freePort();
-  const text = fillTestConfig(fs.readFileSync(path.join(dir, `${name}.nginx.conf`), 'utf8'), {
-    globals: `error_log ${path.join(prefix, 'error.log')};`,
-    http: `${prefixHttpDirectives(prefix)}
+  const text = fillTestConfig(
+    fs.readFileSync(path.join(dir, `${name}.nginx.conf`), 'utf8'),
+    {
+      globals: `error_log ${path.join(prefix, 'error.log')};`,
+      http: `${prefixHttpDirectives(prefix)}
       set_real_ip_from 127.0.0.1; set_real_ip_from ::1; real_ip_header X-Real-IP;`,
-    port,
-  }).replace(new RegExp(`:${port + 1}\\b`, 'g'), `:${secondPort}`);
+      port,
+    },
+  ).replace(new RegExp(`:${port + 1}\\b`, 'g'), `:${secondPort}`);
   const conf = path.join(prefix, 'nginx.conf');
   fs.writeFileSync(conf, text);
   for (const [file, content] of Object.entries(expected.included_files ?? {})) {
@@ -226,77 +260,97 @@ async function startCorpusConfig(name: string): Promise<CorpusHarness> {
   }
 
   const nginx = await startNginx({ prefix, conf, port });
-  return { nginx, routing: NginxRouting.fromDirectives(conf, directives), headers };
+  return {
+    nginx,
+    routing: NginxRouting.fromDirectives(conf, directives),
+    headers,
+  };
 }
 
-describe.each(['geo.t', 'geo_ipv6.t'])("nginx's own %s config answers as nginx does", name => {
-  let harness: CorpusHarness;
+describe.each(['geo.t', 'geo_ipv6.t'])(
+  "nginx's own %s config answers as nginx does",
+  name => {
+    let harness: CorpusHarness;
 
-  beforeAll(async () => {
-    harness = await startCorpusConfig(name);
-  });
-
-  afterAll(async () => {
-    await harness?.nginx.stop();
-  });
-
-  it('for 10,000+ requests, every geo variable of the config', async () => {
-    const { nginx, routing, headers } = harness;
-    const random = seededRandom(name.length);
-    const networks = [...routing.geos.values()].flatMap(g => g.entries.map(e => e.network));
-    const edges = boundaryAddresses(networks);
-    const pick = () => {
-      const r = random();
-      if (r < 0.3) return edges[Math.floor(random() * edges.length)];
-      if (r < 0.6) return randomIPv4(random);
-      if (r < 0.8) return randomIPv6(random);
-      if (r < 0.9) return randomMapped(random);
-      return random() < 0.5 ? '127.0.0.1' : '::1';
-    };
-
-    const probes: Probe[] = [];
-    for (let i = 0; i < 10_000; i++) {
-      const trustedPeer = random() < 0.4;
-      probes.push({
-        remote: trustedPeer ? undefined : pick(),
-        xff:
-          random() < 0.5
-            ? Array.from({ length: 1 + Math.floor(random() * 3) }, pick).join(', ')
-            : undefined,
-        ip: random() < 0.9 ? pick() : random() < 0.5 ? 'not-an-address' : '',
-        path: random() < 0.5 ? '/2' : '/',
-      });
-    }
-
-    const locations = Object.keys(headers);
-    let compared = 0;
-    const mismatches: string[] = [];
-    await inParallel(probes, 16, async probe => {
-      const location = probe.path === '/2' && locations.includes('/2') ? '/2' : '/';
-      const theirs = await nginx.get(urlFor(probe), headersFor(probe));
-      // Behind geo_ipv6.t's proxy the peer is ::1, in geo.t 127.0.0.1.
-      const peer = name === 'geo_ipv6.t' ? '::1' : '127.0.0.1';
-      const variables = headers[location] ?? headers['/'];
-      // realip ignores an X-Real-IP nginx cannot read (255.255.255.255 is
-      // nginx's "none"), leaving the peer's address.
-      const remote =
-        probe.remote !== undefined && parseAddress(probe.remote)
-          ? probe.remote
-          : peer;
-      for (const [header, variable] of Object.entries(variables)) {
-        const ours = routing.lookup(variable, {
-          remote,
-          xForwardedFor: probe.xff,
-          args: probe.ip === undefined ? {} : { ip: probe.ip },
-        });
-        const value = theirs.headers[header] ?? '';
-        compared++;
-        if (theirs.status !== 200 || value !== ours.value) {
-          mismatches.push(`${JSON.stringify(probe)} $${variable}: nginx ${theirs.status} "${value}", ours "${ours.value}"`);
-        }
-      }
+    beforeAll(async () => {
+      harness = await startCorpusConfig(name);
     });
-    expect(mismatchReport(mismatches, compared)).toBe(mismatchReport([], compared));
-    expect(compared).toBeGreaterThanOrEqual(10_000);
-  });
-});
+
+    afterAll(async () => {
+      await harness?.nginx.stop();
+    });
+
+    it('for 10,000+ requests, every geo variable of the config', async () => {
+      const { nginx, routing, headers } = harness;
+      const random = seededRandom(name.length);
+      const networks = [...routing.geos.values()].flatMap(g =>
+        g.entries.map(e => e.network),
+      );
+      const edges = boundaryAddresses(networks);
+      const pick = () => {
+        const r = random();
+        if (r < 0.3) return edges[Math.floor(random() * edges.length)];
+        if (r < 0.6) return randomIPv4(random);
+        if (r < 0.8) return randomIPv6(random);
+        if (r < 0.9) return randomMapped(random);
+        return random() < 0.5 ? '127.0.0.1' : '::1';
+      };
+
+      // Query arguments nginx cannot read as an address.
+      const unreadable = () => (random() < 0.5 ? 'not-an-address' : '');
+      const probes: Probe[] = [];
+      for (let i = 0; i < 10_000; i++) {
+        const trustedPeer = random() < 0.4;
+        probes.push({
+          remote: trustedPeer ? undefined : pick(),
+          xff:
+            random() < 0.5
+              ? Array.from({ length: 1 + Math.floor(random() * 3) }, pick).join(
+                  ', ',
+                )
+              : undefined,
+          ip: random() < 0.9 ? pick() : unreadable(),
+          path: random() < 0.5 ? '/2' : '/',
+        });
+      }
+
+      const locations = Object.keys(headers);
+      let compared = 0;
+      const mismatches: string[] = [];
+      await inParallel(probes, 16, async probe => {
+        const location =
+          probe.path === '/2' && locations.includes('/2') ? '/2' : '/';
+        const theirs = await nginx.get(urlFor(probe), headersFor(probe));
+        // Behind geo_ipv6.t's proxy the peer is ::1, in geo.t 127.0.0.1.
+        const peer = name === 'geo_ipv6.t' ? '::1' : '127.0.0.1';
+        const variables = headers[location] ?? headers['/'];
+        // realip ignores an X-Real-IP nginx cannot read (255.255.255.255 is
+        // nginx's "none"), leaving the peer's address.
+        const remote =
+          probe.remote !== undefined && parseAddress(probe.remote)
+            ? probe.remote
+            : peer;
+        for (const [header, variable] of Object.entries(variables)) {
+          const ours = routing.lookup(variable, {
+            remote,
+            xForwardedFor: probe.xff,
+            args: probe.ip === undefined ? {} : { ip: probe.ip },
+          });
+          const value = theirs.headers[header] ?? '';
+          compared++;
+          if (theirs.status !== 200 || value !== ours.value) {
+            mismatches.push(
+              `${JSON.stringify(probe)} $${variable}: nginx ${
+                theirs.status
+              } "${value}", ours "${ours.value}"`,
+            );
+          }
+        }
+      });
+      expect(mismatchReport(mismatches, compared)).toBe(
+        mismatchReport([], compared),
+      );
+      expect(compared).toBeGreaterThanOrEqual(10_000);
+    });
+  },
+);

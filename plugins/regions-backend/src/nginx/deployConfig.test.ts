@@ -5,8 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../testUtils/corpus';
-import { makePrefix, makeTestCertificate, nginxTest } from '../testUtils/realNginx';
+import { repoRoot } from '../__testUtils__/corpus';
+import {
+  makePrefix,
+  makeTestCertificate,
+  nginxTest,
+} from '../__testUtils__/realNginx';
 import { NginxRouting } from './NginxRouting';
 
 const deployDir = path.join(repoRoot, 'deploy/platform/nginx');
@@ -31,7 +35,10 @@ async function deployCopy() {
       .split(LOG_DIR)
       .join(`${prefix}/`),
   );
-  fs.copyFileSync(path.join(deployDir, 'geo.conf'), path.join(prefix, 'geo.conf'));
+  fs.copyFileSync(
+    path.join(deployDir, 'geo.conf'),
+    path.join(prefix, 'geo.conf'),
+  );
   return prefix;
 }
 
@@ -49,7 +56,10 @@ describe('deploy/platform/nginx', () => {
 
   it('fails nginx -t when a geo line is broken, so the check can fail', async () => {
     const prefix = await deployCopy();
-    fs.appendFileSync(path.join(prefix, 'geo.conf'), '\ngeo $broken { ~^1\\. x; }\n');
+    fs.appendFileSync(
+      path.join(prefix, 'geo.conf'),
+      '\ngeo $broken { ~^1\\. x; }\n',
+    );
 
     const result = await nginxTest(prefix, path.join(prefix, 'nginx.conf'));
 
@@ -61,22 +71,28 @@ describe('deploy/platform/nginx', () => {
     const routing = NginxRouting.fromFile(path.join(deployDir, 'nginx.conf'));
 
     expect(routing.warnings).toEqual([]);
-    expect(routing.lookup('closest_region', { remote: '2.16.0.1' }).value).toBe('eu-west-1');
+    expect(routing.lookup('closest_region', { remote: '2.16.0.1' }).value).toBe(
+      'eu-west-1',
+    );
     expect(routing.lookup('closest_region', { remote: '1.1.1.1' }).value).toBe(
       'ap-southeast-1',
     );
-    expect(routing.lookup('closest_region', { remote: '100.64.0.1' }).value).toBe(
-      'eu-west-1',
-    );
-    expect(routing.lookup('closest_region', { remote: '100.63.255.255' }).value).toBe(
-      'us-east-1',
-    );
+    expect(
+      routing.lookup('closest_region', { remote: '100.64.0.1' }).value,
+    ).toBe('eu-west-1');
+    expect(
+      routing.lookup('closest_region', { remote: '100.63.255.255' }).value,
+    ).toBe('us-east-1');
     expect(
       routing.lookup('closest_region', {
         remote: '198.51.100.7',
         xForwardedFor: '1.1.1.1, 198.51.100.9',
       }),
-    ).toEqual({ value: 'ap-southeast-1', matched: '1.0.0.0/8', clientAddress: '1.1.1.1' });
+    ).toEqual({
+      value: 'ap-southeast-1',
+      matched: '1.0.0.0/8',
+      clientAddress: '1.1.1.1',
+    });
 
     expect(routing.zones.map(z => [z.zone, z.ratePerSecond])).toEqual([
       ['web', 50],
@@ -85,7 +101,12 @@ describe('deploy/platform/nginx', () => {
       ['graphql', 30],
     ]);
     expect(
-      routing.rateLimits.map(u => [u.zone, u.serverNames.join(' '), u.location, u.status]),
+      routing.rateLimits.map(u => [
+        u.zone,
+        u.serverNames.join(' '),
+        u.location,
+        u.status,
+      ]),
     ).toEqual([
       ['web', 'tms.example.com', '/', 429],
       ['api', 'api.tms.example.com', '/', 429],
@@ -93,7 +114,10 @@ describe('deploy/platform/nginx', () => {
       ['graphql', 'graphql.tms.example.com', '/', 429],
     ]);
     expect(
-      routing.upstreams.get('us-east-1')!.servers.filter(s => s.backup).map(s => s.address),
+      routing.upstreams
+        .get('us-east-1')!
+        .servers.filter(s => s.backup)
+        .map(s => s.address),
     ).toEqual(['10.10.0.10:443', '10.10.0.11:443']);
   });
 });

@@ -124,60 +124,8 @@ export function parseNginxConfig(
   const listFiles = options.listFiles ?? globFiles;
   const seen = new Set<string>();
 
-  const parseFile = (source: string, name: string): NginxDirective[] => {
-    const tokens = tokenize(source, name);
-    let position = 0;
-
-    const parseBlock = (closing: boolean): NginxDirective[] => {
-      const directives: NginxDirective[] = [];
-      let words: Array<{ text: string; line: number }> = [];
-
-      while (position < tokens.length) {
-        const token = tokens[position++];
-        if (token.kind === 'word') {
-          words.push(token);
-          continue;
-        }
-
-        if (token.kind === '}') {
-          if (!closing || words.length > 0) {
-            throw new InputError(`${name}:${token.line}: unexpected "}"`);
-          }
-          return directives;
-        }
-
-        if (words.length === 0) {
-          throw new InputError(`${name}:${token.line}: unexpected "${token.kind}"`);
-        }
-        const [first, ...rest] = words;
-        const directive: NginxDirective = {
-          name: first.text,
-          args: rest.map(w => w.text),
-          file: name,
-          line: first.line,
-        };
-        words = [];
-
-        if (token.kind === '{') {
-          directive.block = parseBlock(true);
-          directives.push(directive);
-        } else if (directive.name === 'include' && directive.args.length === 1) {
-          directives.push(...includeFiles(directive));
-        } else {
-          directives.push(directive);
-        }
-      }
-
-      if (closing || words.length > 0) {
-        throw new InputError(`${name}: unexpected end of file, expecting "}" or ";"`);
-      }
-      return directives;
-    };
-
-    return parseBlock(false);
-  };
-
-  const includeFiles = (directive: NginxDirective): NginxDirective[] => {
+  // Declared before parseFile uses it; the two call each other.
+  function includeFiles(directive: NginxDirective): NginxDirective[] {
     const pattern = path.resolve(includeRoot, directive.args[0]);
     const files = listFiles(pattern);
     if (files.length === 0 && !pattern.includes('*')) {
@@ -205,7 +153,67 @@ export function parseNginxConfig(
       seen.delete(included);
       return parsed;
     });
-  };
+  }
+
+  function parseFile(source: string, name: string): NginxDirective[] {
+    const tokens = tokenize(source, name);
+    let position = 0;
+
+    const parseBlock = (closing: boolean): NginxDirective[] => {
+      const directives: NginxDirective[] = [];
+      let words: Array<{ text: string; line: number }> = [];
+
+      while (position < tokens.length) {
+        const token = tokens[position++];
+        if (token.kind === 'word') {
+          words.push(token);
+          continue;
+        }
+
+        if (token.kind === '}') {
+          if (!closing || words.length > 0) {
+            throw new InputError(`${name}:${token.line}: unexpected "}"`);
+          }
+          return directives;
+        }
+
+        if (words.length === 0) {
+          throw new InputError(
+            `${name}:${token.line}: unexpected "${token.kind}"`,
+          );
+        }
+        const [first, ...rest] = words;
+        const directive: NginxDirective = {
+          name: first.text,
+          args: rest.map(w => w.text),
+          file: name,
+          line: first.line,
+        };
+        words = [];
+
+        if (token.kind === '{') {
+          directive.block = parseBlock(true);
+          directives.push(directive);
+        } else if (
+          directive.name === 'include' &&
+          directive.args.length === 1
+        ) {
+          directives.push(...includeFiles(directive));
+        } else {
+          directives.push(directive);
+        }
+      }
+
+      if (closing || words.length > 0) {
+        throw new InputError(
+          `${name}: unexpected end of file, expecting "}" or ";"`,
+        );
+      }
+      return directives;
+    };
+
+    return parseBlock(false);
+  }
 
   return parseFile(text, file);
 }

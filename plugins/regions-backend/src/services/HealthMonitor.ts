@@ -1,7 +1,4 @@
-import {
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { ProbeSettings, RegionDefinition } from '../config';
 import {
   EndpointResult,
@@ -61,7 +58,10 @@ export function nextHealth(
 
   const failures = previous.consecutiveFailures + 1;
   return {
-    state: failures >= settings.failuresToDown ? 'down' : previous.state === 'down' ? 'down' : 'degraded',
+    state:
+      failures >= settings.failuresToDown || previous.state === 'down'
+        ? 'down'
+        : 'degraded',
     consecutiveFailures: failures,
     consecutiveSuccesses: 0,
   };

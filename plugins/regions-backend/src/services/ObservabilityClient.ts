@@ -56,7 +56,9 @@ export class ObservabilityClient {
     } catch (error) {
       return {
         status: 'unknown',
-        reason: `the observability engine could not be read at ${path}: ${String(error)}`,
+        reason: `the observability engine could not be read at ${path}: ${String(
+          error,
+        )}`,
       };
     }
   }
@@ -79,7 +81,10 @@ export class ObservabilityClient {
 }
 
 /** The items of a list answer, whether bare or wrapped in an object. */
-export function listItems(body: unknown, key: string): Record<string, unknown>[] {
+export function listItems(
+  body: unknown,
+  key: string,
+): Record<string, unknown>[] {
   if (Array.isArray(body)) return body as Record<string, unknown>[];
   const wrapped = (body as Record<string, unknown> | null)?.[key];
   return Array.isArray(wrapped) ? (wrapped as Record<string, unknown>[]) : [];

@@ -50,7 +50,11 @@ export class RegionService {
       // if it went down.
       servedBy: servingRegion(region, this.byId, isDown) ?? null,
       failoverTarget:
-        servingRegion(region, this.byId, id => id === region.id || isDown(id)) ?? null,
+        servingRegion(
+          region,
+          this.byId,
+          id => id === region.id || isDown(id),
+        ) ?? null,
     };
   }
 
@@ -117,7 +121,9 @@ export async function rateLimitReport(options: {
         regions: regions.map(region => {
           const stats =
             performance.status === 'ok'
-              ? performance.data.find(s => s.service === service && s.region === region.id)
+              ? performance.data.find(
+                  s => s.service === service && s.region === region.id,
+                )
               : undefined;
           return {
             region: region.id,

@@ -5,14 +5,18 @@ describe('RegionSimulation', () => {
   it("takes us-east-1 down in the fourth fifth of the traffic generator's cycle only", () => {
     const simulation = RegionSimulation.fromConfig(
       new ConfigReader({
-        observability: { trafficGenerator: { enabled: true, cycleMinutes: 10 } },
+        observability: {
+          trafficGenerator: { enabled: true, cycleMinutes: 10 },
+        },
       }),
       0,
     );
     const minute = 60_000;
 
     const at = (ms: number) =>
-      ['eu-west-1', 'us-east-1', 'ap-southeast-1'].map(r => simulation.health(r, ms).httpStatus);
+      ['eu-west-1', 'us-east-1', 'ap-southeast-1'].map(
+        r => simulation.health(r, ms).httpStatus,
+      );
 
     expect(at(0)).toEqual([200, 200, 200]);
     expect(at(6 * minute - 1)).toEqual([200, 200, 200]);

@@ -24,25 +24,52 @@ const regions: RegionDefinition[] = order.map(id => ({
 const argocdFetch = (async (input: URL | string) => {
   const url = new URL(String(input));
   const region = url.hostname.split('.')[1];
-  const body = fs.readFileSync(path.join(fixtures, `applications-${region}.json`), 'utf8');
-  return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+  const body = fs.readFileSync(
+    path.join(fixtures, `applications-${region}.json`),
+    'utf8',
+  );
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+  });
 }) as typeof fetch;
 
-function service(observability: ConstructorParameters<typeof RolloutService>[0]['observability']) {
-  return new RolloutService({ regions, rolloutOrder: order, observability, fetch: argocdFetch });
+function service(
+  observability: ConstructorParameters<
+    typeof RolloutService
+  >[0]['observability'],
+) {
+  return new RolloutService({
+    regions,
+    rolloutOrder: order,
+    observability,
+    fetch: argocdFetch,
+  });
 }
 
-const read = (data: unknown) => Promise.resolve({ status: 'ok' as const, data });
+const read = (data: unknown) =>
+  Promise.resolve({ status: 'ok' as const, data });
 
 describe('RolloutService', () => {
   it('places each release along the region order with its live colour', async () => {
-    const status = await service({ slos: () => read([]), alerts: () => read([]) }).status();
+    const status = await service({
+      slos: () => read([]),
+      alerts: () => read([]),
+    }).status();
 
     expect(status.order).toEqual(order);
-    expect(status.regions.map(r => r.applications[0].liveColour)).toEqual(['green', 'blue', 'blue']);
+    expect(status.regions.map(r => r.applications[0].liveColour)).toEqual([
+      'green',
+      'blue',
+      'blue',
+    ]);
     const gateway = status.releases.find(r => r.service === 'api-gateway')!;
     expect(gateway.revision).toBe('9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c');
-    expect(gateway.regions.map(r => r.stage)).toEqual(['done', 'in-progress', 'pending']);
+    expect(gateway.regions.map(r => r.stage)).toEqual([
+      'done',
+      'in-progress',
+      'pending',
+    ]);
     expect(gateway.nextRegion).toBe('us-east-1');
     expect(gateway.advice).toEqual({
       decision: 'hold',
@@ -66,9 +93,19 @@ describe('RolloutService', () => {
       fetch: synced,
       observability: {
         slos: () =>
-          read({ slos: [{ service: 'auth-service', region: 'us-east-1', burnRate: 14.4 }] }),
+          read({
+            slos: [
+              { service: 'auth-service', region: 'us-east-1', burnRate: 14.4 },
+            ],
+          }),
         alerts: () =>
-          read([{ name: 'HighErrorRate', labels: { service: 'api-gateway', region: 'ap-southeast-1' }, state: 'firing' }]),
+          read([
+            {
+              name: 'HighErrorRate',
+              labels: { service: 'api-gateway', region: 'ap-southeast-1' },
+              state: 'firing',
+            },
+          ]),
       },
     });
 

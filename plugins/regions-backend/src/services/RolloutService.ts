@@ -1,6 +1,10 @@
 import { RegionDefinition } from '../config';
 import { ArgoApplication, ArgoCdClient } from '../argocd/ArgoCdClient';
-import { EngineRead, listItems, ObservabilityClient } from './ObservabilityClient';
+import {
+  EngineRead,
+  listItems,
+  ObservabilityClient,
+} from './ObservabilityClient';
 
 export type Colour = 'blue' | 'green';
 
@@ -49,7 +53,8 @@ function toStatus(app: ArgoApplication, region: string): ApplicationStatus {
   return {
     name: app.metadata.name,
     service:
-      app.metadata.labels?.app ?? app.metadata.name.replace(new RegExp(`-${region}$`), ''),
+      app.metadata.labels?.app ??
+      app.metadata.name.replace(new RegExp(`-${region}$`), ''),
     syncStatus: app.status?.sync?.status ?? 'Unknown',
     health: app.status?.health?.status ?? 'Unknown',
     revision: app.status?.sync?.revision,
@@ -62,10 +67,15 @@ function toStatus(app: ArgoApplication, region: string): ApplicationStatus {
   };
 }
 
-function stageOf(app: ApplicationStatus | undefined, revision?: string): ReleaseStage {
+function stageOf(
+  app: ApplicationStatus | undefined,
+  revision?: string,
+): ReleaseStage {
   if (!app || !revision) return 'unknown';
   if (app.revision !== revision) return 'pending';
-  return app.syncStatus === 'Synced' && app.health === 'Healthy' ? 'done' : 'in-progress';
+  return app.syncStatus === 'Synced' && app.health === 'Healthy'
+    ? 'done'
+    : 'in-progress';
 }
 
 function text(value: unknown) {
@@ -103,7 +113,11 @@ export class RolloutService {
       this.options.rolloutOrder.map(async id => {
         const region = byId.get(id)!;
         if (!region.argocd) {
-          return { region: id, applications: [], error: 'no Argo CD instance configured' };
+          return {
+            region: id,
+            applications: [],
+            error: 'no Argo CD instance configured',
+          };
         }
         const client = new ArgoCdClient({
           baseUrl: region.argocd.url,
@@ -123,7 +137,9 @@ export class RolloutService {
             region: id,
             argocdUrl: region.argocd.url,
             applications: [],
-            error: `Argo CD at ${region.argocd.url} could not be read: ${(error as Error).message}`,
+            error: `Argo CD at ${region.argocd.url} could not be read: ${
+              (error as Error).message
+            }`,
           };
         }
       }),
@@ -177,7 +193,10 @@ export class RolloutService {
         service,
         revision,
         regions,
-        advice: { decision: 'complete', reasons: ['every region runs the release'] },
+        advice: {
+          decision: 'complete',
+          reasons: ['every region runs the release'],
+        },
       };
     }
 
@@ -201,9 +220,16 @@ export class RolloutService {
       for (const slo of listItems(slos.data, 'slos')) {
         const { service: s, region } = subject(slo);
         const burn = Number(slo.burnRate ?? slo.burn_rate);
-        if (s === service && region && done.includes(region) && burn > MAX_BURN_RATE) {
+        if (
+          s === service &&
+          region &&
+          done.includes(region) &&
+          burn > MAX_BURN_RATE
+        ) {
           decision = 'hold';
-          reasons.push(`${service} in ${region} burns its error budget at ${burn}x`);
+          reasons.push(
+            `${service} in ${region} burns its error budget at ${burn}x`,
+          );
         }
       }
     }
@@ -215,9 +241,17 @@ export class RolloutService {
       for (const alert of listItems(alerts.data, 'alerts')) {
         const { service: s, region } = subject(alert);
         const state = text(alert.state) ?? text(alert.status) ?? 'firing';
-        if (s === service && (!region || done.includes(region)) && state === 'firing') {
+        if (
+          s === service &&
+          (!region || done.includes(region)) &&
+          state === 'firing'
+        ) {
           decision = 'hold';
-          reasons.push(`open alert ${text(alert.name) ?? text(alert.id) ?? ''} on ${service}${region ? ` in ${region}` : ''}`.replace('  ', ' '));
+          reasons.push(
+            `open alert ${
+              text(alert.name) ?? text(alert.id) ?? ''
+            } on ${service}${region ? ` in ${region}` : ''}`.replace('  ', ' '),
+          );
         }
       }
     }
@@ -225,10 +259,18 @@ export class RolloutService {
     if (decision === 'promote') {
       reasons.push(
         done.length > 0
-          ? `healthy in ${done.join(', ')} with no open alerts and burn rates within budget`
+          ? `healthy in ${done.join(
+              ', ',
+            )} with no open alerts and burn rates within budget`
           : 'first region of the order',
       );
     }
-    return { service, revision, regions, nextRegion: next.region, advice: { decision, reasons } };
+    return {
+      service,
+      revision,
+      regions,
+      nextRegion: next.region,
+      advice: { decision, reasons },
+    };
   }
 }

@@ -22,7 +22,10 @@ describe('RoutingService', () => {
   it('picks up a changed file, and keeps the last good table when the file breaks', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regions-routing-'));
     const file = path.join(dir, 'nginx.conf');
-    fs.writeFileSync(file, 'http { geo $closest_region { default a; 10.0.0.0/8 b; } }');
+    fs.writeFileSync(
+      file,
+      'http { geo $closest_region { default a; 10.0.0.0/8 b; } }',
+    );
     const logger = mockServices.logger.mock();
     const routing = RoutingService.create({
       configPath: file,
@@ -34,16 +37,24 @@ describe('RoutingService', () => {
 
     expect((await routing.route('10.1.1.1')).region).toBe('b');
 
-    fs.writeFileSync(file, 'http { geo $closest_region { default a; 10.0.0.0/8 a; } }');
+    fs.writeFileSync(
+      file,
+      'http { geo $closest_region { default a; 10.0.0.0/8 a; } }',
+    );
     expect(routing.reload()).toBe(true);
     expect((await routing.route('10.1.1.1')).region).toBe('a');
 
-    fs.writeFileSync(file, 'http { geo $closest_region { default a; 10.0.0.0/33 b; } }');
+    fs.writeFileSync(
+      file,
+      'http { geo $closest_region { default a; 10.0.0.0/33 b; } }',
+    );
     expect(routing.reload()).toBe(false);
     expect((await routing.route('10.1.1.1')).region).toBe('a');
     expect(logger.error).toHaveBeenCalledWith(
       'nginx configuration reload failed; keeping the last good one',
-      expect.objectContaining({ error: expect.stringContaining('invalid network "10.0.0.0/33"') }),
+      expect.objectContaining({
+        error: expect.stringContaining('invalid network "10.0.0.0/33"'),
+      }),
     );
   });
 

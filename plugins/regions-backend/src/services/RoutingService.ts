@@ -91,10 +91,13 @@ export class RoutingService {
       this.routing = next;
       return true;
     } catch (error) {
-      this.logger.error('nginx configuration reload failed; keeping the last good one', {
-        file: this.configPath,
-        error: String(error),
-      });
+      this.logger.error(
+        'nginx configuration reload failed; keeping the last good one',
+        {
+          file: this.configPath,
+          error: String(error),
+        },
+      );
       return false;
     }
   }
@@ -154,7 +157,12 @@ export class RoutingService {
     }
     const serving = servingRegion(region, this.regions, isDown);
     if (serving === region.id) {
-      return { ...base, region: serving, failedOver: false, reason: 'closest region' };
+      return {
+        ...base,
+        region: serving,
+        failedOver: false,
+        reason: 'closest region',
+      };
     }
     return {
       ...base,

@@ -58,8 +58,10 @@ export class WhatIfService {
     const nginx = this.options.routing.nginx;
     const geo = nginx.geos.get(this.options.routing.routingVariable);
     const networks = geo
-      ? [...geo.entries.map(e => ({ network: e.network, region: e.value })),
-         { network: 'default', region: geo.defaultValue }]
+      ? [
+          ...geo.entries.map(e => ({ network: e.network, region: e.value })),
+          { network: 'default', region: geo.defaultValue },
+        ]
       : [];
     const moves = networks
       .map(n => ({

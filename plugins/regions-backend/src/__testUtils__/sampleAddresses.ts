@@ -27,7 +27,8 @@ export function randomIPv4(random: () => number): string {
 export function randomIPv6(random: () => number): string {
   const first =
     random() < 0.7
-      ? (0x2000 + Math.floor(random() * 0x1000)) * 0x10000 + Math.floor(random() * 0x10000)
+      ? (0x2000 + Math.floor(random() * 0x1000)) * 0x10000 +
+        Math.floor(random() * 0x10000)
       : word(random);
   return formatAddress({
     family: 6,
@@ -68,9 +69,18 @@ export function boundaryAddresses(networks: string[]): string[] {
       family = parsed.family;
       start = parsed.start;
       end =
-        start + (1n << BigInt((family === 4 ? 32 : 128) - parsed.prefixLength)) - 1n;
+        start +
+        (1n << BigInt((family === 4 ? 32 : 128) - parsed.prefixLength)) -
+        1n;
     }
-    for (const value of [start - 1n, start, start + 1n, end - 1n, end, end + 1n]) {
+    for (const value of [
+      start - 1n,
+      start,
+      start + 1n,
+      end - 1n,
+      end,
+      end + 1n,
+    ]) {
       const address = text(family, value);
       if (address) out.add(address);
     }

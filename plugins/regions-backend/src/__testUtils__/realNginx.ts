@@ -127,7 +127,11 @@ export interface RunningNginx {
   get(
     pathAndQuery: string,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>;
+  ): Promise<{
+    status: number;
+    headers: http.IncomingHttpHeaders;
+    body: string;
+  }>;
   stop(): Promise<void>;
 }
 
@@ -145,7 +149,16 @@ export async function startNginx(options: {
   const log = path.join(prefix, 'error.log');
   const child = spawn(
     nginxBinary(),
-    ['-p', prefix, '-c', conf, '-e', log, '-g', `pid ${path.join(prefix, 'nginx.pid')};`],
+    [
+      '-p',
+      prefix,
+      '-c',
+      conf,
+      '-e',
+      log,
+      '-g',
+      `pid ${path.join(prefix, 'nginx.pid')};`,
+    ],
     { stdio: 'ignore' },
   );
   try {
