@@ -200,6 +200,7 @@ export async function startNginx(options: {
         await exited;
         clearTimeout(timer);
       }
+      fs.rmSync(prefix, { recursive: true, force: true });
     },
   };
 }

@@ -171,9 +171,7 @@ export class NginxRouting {
   ): RoutingAnswer {
     const geo = this.geos.get(variable);
     if (geo) {
-      const sourceValue = geo.source?.startsWith('arg_')
-        ? request.args?.[geo.source.slice(4)]
-        : undefined;
+      const sourceValue = geoSourceValue(geo.source, request);
       const answer = geo.lookupRequest({
         remote: request.remote,
         xForwardedFor: request.xForwardedFor,
@@ -202,6 +200,19 @@ export class NginxRouting {
       `nginx configuration ${this.file} has no geo block or address map for $${variable}`,
     );
   }
+}
+
+/** The text of the variable a geo block reads its address from. */
+function geoSourceValue(
+  source: string | undefined,
+  request: { remote: string; args?: Record<string, string> },
+): string | undefined {
+  if (source === undefined) return undefined;
+  if (ADDRESS_VARIABLES.has(source)) return request.remote;
+  if (source.startsWith('arg_')) return request.args?.[source.slice(4)];
+  throw new InputError(
+    `geo reads its address from $${source}, which this reader cannot supply`,
+  );
 }
 
 function collectRateLimits(directives: NginxDirective[]): RateLimitUse[] {

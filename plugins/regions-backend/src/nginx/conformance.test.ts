@@ -354,3 +354,57 @@ describe.each(['geo.t', 'geo_ipv6.t'])(
     });
   },
 );
+
+describe("openproxy's geo block (a real nginx.conf from the corpus) answers as nginx does", () => {
+  let nginx: RunningNginx;
+  let routing: NginxRouting;
+
+  beforeAll(async () => {
+    // The file's server proxies to a host of its author's network, so the
+    // geo block is cut out of it verbatim and served by the test harness.
+    const text = fs.readFileSync(path.join(nginxGeoDir, 'openproxy/nginx.conf.geo'), 'utf8');
+    const start = text.indexOf('geo $remote_addr $geo {');
+    const block = text.slice(start, text.indexOf('}', start) + 1);
+    expect(block).toContain('ranges;');
+
+    const prefix = makePrefix();
+    const port = await freePort();
+    const geoFile = path.join(prefix, 'openproxy-geo.conf');
+    fs.writeFileSync(geoFile, block);
+    const conf = path.join(prefix, 'harness.conf');
+    fs.writeFileSync(conf, harnessConfig(prefix, port, geoFile, 'geo'));
+    routing = NginxRouting.fromFile(geoFile);
+    nginx = await startNginx({ prefix, conf, port });
+  });
+
+  afterAll(async () => {
+    await nginx?.stop();
+  });
+
+  it('for 10,000+ addresses around and inside its ranges', async () => {
+    const random = seededRandom(137);
+    const geo = routing.geos.get('geo')!;
+    const probes: Probe[] = boundaryAddresses(geo.entries.map(e => e.network)).map(
+      remote => ({ remote }),
+    );
+    for (let i = 0; i < 4000; i++) {
+      probes.push({ remote: `192.168.137.${Math.floor(random() * 256)}` });
+    }
+    for (let i = 0; i < 4000; i++) probes.push({ remote: randomIPv4(random) });
+    for (let i = 0; i < 1000; i++) probes.push({ remote: randomIPv6(random) });
+    for (let i = 0; i < 1000; i++) {
+      probes.push({ remote: `::ffff:192.168.137.${Math.floor(random() * 256)}` });
+    }
+    expect(probes.length).toBeGreaterThanOrEqual(10_000);
+
+    const mismatches: string[] = [];
+    await inParallel(probes, 16, async probe => {
+      const theirs = await nginx.get('/', headersFor(probe));
+      const ours = routing.lookup('geo', { remote: probe.remote! });
+      if (theirs.status !== 200 || theirs.body !== ours.value) {
+        mismatches.push(`${probe.remote}: nginx ${theirs.status} "${theirs.body}", ours "${ours.value}"`);
+      }
+    });
+    expect(mismatches).toEqual([]);
+  });
+});

@@ -21,8 +21,15 @@ const LOG_DIR = '/var/log/nginx/';
  * The deploy files in a scratch directory, with only the certificate and
  * log directories changed: to one holding certificates made for the test.
  */
+const prefixes: string[] = [];
+
+afterAll(() => {
+  for (const prefix of prefixes) fs.rmSync(prefix, { recursive: true, force: true });
+});
+
 async function deployCopy() {
   const prefix = makePrefix();
+  prefixes.push(prefix);
   await makeTestCertificate(prefix);
   const original = fs.readFileSync(path.join(deployDir, 'nginx.conf'), 'utf8');
   expect(original).toContain(CERTIFICATE_DIR);
