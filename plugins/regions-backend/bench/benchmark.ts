@@ -17,20 +17,11 @@ import path from 'node:path';
 import { parseAddress, parseNetwork } from '../src/nginx/addresses';
 import { NginxRouting } from '../src/nginx/NginxRouting';
 import { RoutingService } from '../src/services/RoutingService';
+import { seededRandom } from '../src/__testUtils__/sampleAddresses';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-1'];
 
-function seeded(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function ipv4(random: () => number) {
   const n = Math.floor(random() * 2 ** 32);
@@ -48,7 +39,7 @@ function ipv6(random: () => number) {
  * nested and overlapping freely.
  */
 function geoConfig(count: number, seed: number) {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const lines = ['default us-east-1;'];
   const seen = new Set<string>();
   for (let i = 0; seen.size < count; i++) {
@@ -80,7 +71,7 @@ function measureLookups() {
   const routing = NginxRouting.fromFile(file);
   const geo = routing.geos.get('closest_region')!;
 
-  const random = seeded(2);
+  const random = seededRandom(2);
   const texts = Array.from({ length: 200_000 }, (_, i) =>
     i % 5 === 4 ? ipv6(random) : ipv4(random),
   );
@@ -157,7 +148,7 @@ async function measureReload() {
     } as any,
   });
 
-  const random = seeded(5);
+  const random = seededRandom(5);
   const texts = Array.from({ length: 10_000 }, () => ipv4(random));
   let lookups = 0;
   let failures = 0;

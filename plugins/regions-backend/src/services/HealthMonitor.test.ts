@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { resolve } from 'node:path';
-import { RegionDefinition } from '../config';
+import { testRegion } from '../__testUtils__/regions';
 import { RegionHealthStore } from '../database/RegionHealthStore';
 import { startServer } from '../__testUtils__/httpServer';
 import { HealthMonitor, nextHealth, servingRegion } from './HealthMonitor';
@@ -14,23 +14,8 @@ const settings = {
   historyHours: 24,
 };
 
-function region(
-  id: string,
-  healthEndpoints: string[],
-  failover: string[],
-): RegionDefinition {
-  return {
-    id,
-    title: id,
-    latitude: 0,
-    longitude: 0,
-    role: 'secondary',
-    healthEndpoints,
-    kubernetesCluster: `tms-${id}`,
-    capacityRps: 100,
-    failover,
-    entityRef: `resource:default/region-${id}`,
-  };
+function region(id: string, healthEndpoints: string[], failover: string[]) {
+  return testRegion(id, failover, { healthEndpoints, capacityRps: 100 });
 }
 
 describe('nextHealth', () => {

@@ -1,24 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { RegionDefinition } from '../config';
+import { testRegion } from '../__testUtils__/regions';
 import { RolloutService } from './RolloutService';
 
 const fixtures = path.resolve(__dirname, '../../fixtures/argocd');
 const order = ['ap-southeast-1', 'us-east-1', 'eu-west-1'];
 
-const regions: RegionDefinition[] = order.map(id => ({
-  id,
-  title: id,
-  latitude: 0,
-  longitude: 0,
-  role: 'secondary',
-  healthEndpoints: [],
-  kubernetesCluster: `tms-${id}`,
-  argocd: { url: `https://argocd.${id}.example.com`, token: `t-${id}` },
-  capacityRps: 1,
-  failover: [],
-  entityRef: `resource:default/region-${id}`,
-}));
+const regions = order.map(id =>
+  testRegion(id, [], {
+    argocd: { url: `https://argocd.${id}.example.com`, token: `t-${id}` },
+  }),
+);
 
 /** Serves the recorded Argo CD answers for each instance's URL. */
 const argocdFetch = (async (input: URL | string) => {

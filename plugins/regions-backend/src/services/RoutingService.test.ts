@@ -2,21 +2,10 @@ import { mockServices } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RegionDefinition } from '../config';
+import { testRegion } from '../__testUtils__/regions';
 import { RoutingService } from './RoutingService';
 
-const region = (id: string, failover: string[]): RegionDefinition => ({
-  id,
-  title: id,
-  latitude: 0,
-  longitude: 0,
-  role: 'secondary',
-  healthEndpoints: [],
-  kubernetesCluster: id,
-  capacityRps: 1,
-  failover,
-  entityRef: id,
-});
+const region = (id: string, failover: string[]) => testRegion(id, failover);
 
 describe('RoutingService', () => {
   it('picks up a changed file, and keeps the last good table when the file breaks', async () => {
