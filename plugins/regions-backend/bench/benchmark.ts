@@ -22,7 +22,6 @@ import { seededRandom } from '../src/__testUtils__/sampleAddresses';
 const repoRoot = path.resolve(__dirname, '../../..');
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-1'];
 
-
 function ipv4(random: () => number) {
   const n = Math.floor(random() * 2 ** 32);
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');

@@ -24,7 +24,8 @@ const LOG_DIR = '/var/log/nginx/';
 const prefixes: string[] = [];
 
 afterAll(() => {
-  for (const prefix of prefixes) fs.rmSync(prefix, { recursive: true, force: true });
+  for (const prefix of prefixes)
+    fs.rmSync(prefix, { recursive: true, force: true });
 });
 
 async function deployCopy() {
