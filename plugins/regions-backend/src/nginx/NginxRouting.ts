@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import fs from 'node:fs';
 import { formatAddress, parseAddress } from './addresses';
 import { GeoTable, GeoWarning } from './GeoTable';
 import { MapTable } from './MapTable';
@@ -75,9 +76,26 @@ export class NginxRouting {
   readonly rateLimits: readonly RateLimitUse[];
   readonly upstreams: ReadonlyMap<string, Upstream>;
 
-  static fromFile(file: string, options?: ParseOptions): NginxRouting {
-    return new NginxRouting(file, readNginxConfigFile(file, options));
+  static fromFile(file: string, options: ParseOptions = {}): NginxRouting {
+    const files: string[] = [];
+    const read =
+      options.readFile ?? ((name: string) => fs.readFileSync(name, 'utf8'));
+    const routing = new NginxRouting(
+      file,
+      readNginxConfigFile(file, {
+        ...options,
+        readFile: name => {
+          files.push(name);
+          return read(name);
+        },
+      }),
+    );
+    routing.sourceFiles = files;
+    return routing;
   }
+
+  /** Every file the configuration was read from, main file first. */
+  sourceFiles: readonly string[] = [];
 
   static fromDirectives(file: string, directives: NginxDirective[]) {
     return new NginxRouting(file, directives);

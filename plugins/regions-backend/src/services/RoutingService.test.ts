@@ -26,11 +26,13 @@ describe('RoutingService', () => {
 
     expect((await routing.route('10.1.1.1')).region).toBe('b');
 
+    expect(routing.reloadIfChanged()).toBe(false);
+
     fs.writeFileSync(
       file,
-      'http { geo $closest_region { default a; 10.0.0.0/8 a; } }',
+      'http { geo $closest_region { default a; 10.0.0.0/8 a;   } }',
     );
-    expect(routing.reload()).toBe(true);
+    expect(routing.reloadIfChanged()).toBe(true);
     expect((await routing.route('10.1.1.1')).region).toBe('a');
 
     fs.writeFileSync(

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import fs from 'node:fs';
 import { RegionDefinition } from '../config';
 import { parseAddress } from '../nginx/addresses';
 import { NginxRouting } from '../nginx/NginxRouting';
@@ -35,6 +36,7 @@ export class RoutingService {
   private readonly health: Pick<HealthMonitor, 'states'>;
   private readonly logger: LoggerService;
   private timer?: NodeJS.Timeout;
+  private stamps: string;
 
   static create(options: {
     configPath: string;
@@ -63,6 +65,7 @@ export class RoutingService {
     },
   ) {
     this.routing = routing;
+    this.stamps = this.fileStamps(routing.sourceFiles);
     this.configPath = options.configPath;
     this.variable = options.variable;
     this.regions = new Map(options.regions.map(r => [r.id, r]));
@@ -81,16 +84,48 @@ export class RoutingService {
     return this.variable;
   }
 
+  /** When each file of the current configuration was last changed. */
+  private fileStamps(files: readonly string[]): string {
+    return files
+      .map(file => {
+        try {
+          const stat = fs.statSync(file);
+          return `${file}:${stat.mtimeMs}:${stat.size}`;
+        } catch {
+          return `${file}:missing`;
+        }
+      })
+      .join('|');
+  }
+
+  /**
+   * Re-reads the configuration if one of its files changed since it was
+   * read: parsing 10,000 networks holds lookups for a moment, so an
+   * unchanged file is not parsed again.
+   */
+  reloadIfChanged(): boolean {
+    if (this.fileStamps(this.routing.sourceFiles) === this.stamps) {
+      return false;
+    }
+    return this.reload();
+  }
+
   /** Re-reads the nginx configuration; keeps the current one on error. */
   reload(): boolean {
+    // Stamped before reading, so that a change during the read is seen
+    // at the next check.
+    const stamps = this.fileStamps(this.routing.sourceFiles);
     try {
       const next = NginxRouting.fromFile(this.configPath);
       if (!next.has(this.variable)) {
         throw new InputError(`no $${this.variable} in ${this.configPath}`);
       }
       this.routing = next;
+      this.stamps = this.fileStamps(next.sourceFiles);
       return true;
     } catch (error) {
+      // Not parsed again until the file changes once more.
+      this.stamps = stamps;
       this.logger.error(
         'nginx configuration reload failed; keeping the last good one',
         {
@@ -103,7 +138,7 @@ export class RoutingService {
   }
 
   startReloading(intervalMs: number) {
-    this.timer = setInterval(() => this.reload(), intervalMs);
+    this.timer = setInterval(() => this.reloadIfChanged(), intervalMs);
     this.timer.unref();
   }
 
