@@ -28,6 +28,8 @@ exports.up = async function up(knex) {
     table.text('endpoints').notNullable();
 
     table.index(['region_id', 'checked_at_ms'], 'region_health_history_idx');
+    // Pruning deletes by age across regions.
+    table.index(['checked_at_ms'], 'region_health_history_age_idx');
   });
 };
 
