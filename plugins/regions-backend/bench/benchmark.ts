@@ -319,9 +319,9 @@ async function main() {
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const body = [
-    `Machine: ${os.cpus().length} × ${cpu}, Node ${
-      process.version
-    }. All numbers from this one run.`,
+    `Machine: ${os.cpus().length} × ${cpu}, Node ${process.version}, ` +
+      `1-minute load average ${os.loadavg()[0].toFixed(1)} at the end ` +
+      '(the machine is shared). All numbers from this one run.',
     '',
     '| measure | result | target |',
     '|---|---|---|',
