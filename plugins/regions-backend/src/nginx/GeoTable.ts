@@ -357,8 +357,9 @@ export class GeoTable {
 
       if (netText === 'default') {
         const all = [
-          { map: cidr4, key: '0/0' },
-          { map: cidr6, key: '0/0' },
+          // The same nodes as 0.0.0.0/0 and ::/0: one replaces the other.
+          { map: cidr4, key: '0.0.0.0/0' },
+          { map: cidr6, key: '::/0' },
         ];
         for (const { map, key } of all) {
           if (isDelete) {
@@ -386,7 +387,9 @@ export class GeoTable {
       }
       const bits = net!.family === 4 ? 32 : 128;
       const map = net!.family === 4 ? cidr4 : cidr6;
-      const key = `${net!.start}/${net!.prefixLength}`;
+      // The normalised text is the key: cheaper than printing a bigint.
+      const label = formatNetwork(net!.family, net!.start, net!.prefixLength);
+      const key = label;
       if (isDelete) {
         if (!map.delete(key)) {
           warn(d, `no network "${netText}" to delete`);
@@ -401,7 +404,6 @@ export class GeoTable {
           }"`,
         );
       }
-      const label = formatNetwork(net!.family, net!.start, net!.prefixLength);
       map.set(key, {
         start: net!.start,
         end: prefixEnd(net!.start, net!.prefixLength, bits),

@@ -12,6 +12,19 @@ export interface NginxDirective {
   line: number;
 }
 
+/** Whitespace, `;`, `{` and `}` end an unquoted word. */
+function endsWord(c: number) {
+  return (
+    c === 32 ||
+    c === 9 ||
+    c === 10 ||
+    c === 13 ||
+    c === 59 ||
+    c === 123 ||
+    c === 125
+  );
+}
+
 type Token =
   | { kind: 'word'; text: string; line: number }
   | { kind: ';' | '{' | '}'; line: number };
@@ -62,7 +75,7 @@ function tokenize(text: string, file: string): Token[] {
       tokens.push({ kind: 'word', text: word, line: startLine });
     } else {
       let word = '';
-      while (i < text.length && !/[\s;{}]/.test(text[i])) {
+      while (i < text.length && !endsWord(text.charCodeAt(i))) {
         if (text[i] === '\\' && i + 1 < text.length) {
           word += text.slice(i, i + 2);
           i += 2;
