@@ -92,6 +92,18 @@ describe('geo semantics', () => {
     ]);
   });
 
+  it('treats default as 0.0.0.0/0 and ::/0, so a later 0.0.0.0/0 replaces it for IPv4 only', () => {
+    // What nginx 1.22 answers (checked by hand: "b" and "a", with the
+    // warning "duplicate network").
+    const geo = routing('default a; 0.0.0.0/0 b;');
+
+    expect(geo.lookup('g', { remote: '1.2.3.4' }).value).toBe('b');
+    expect(geo.lookup('g', { remote: '2001:db8::1' }).value).toBe('a');
+    expect(geo.warnings.map(w => w.message)).toEqual([
+      'duplicate network "0.0.0.0/0", value: "b", old value: "a"',
+    ]);
+  });
+
   it('refuses a range that partly overlaps another, as nginx does', () => {
     expect(() =>
       routing('ranges; 10.0.0.0-10.0.0.10 a; 10.0.0.5-10.0.0.20 b;'),
