@@ -172,6 +172,38 @@ describe('the TMS Portal backend', () => {
       });
     }
 
+    if (!production) {
+      it('probes the simulated regions over HTTP and routes by the nginx config', async () => {
+        // The probe task runs every second once the backend is up.
+        const deadline = Date.now() + 30_000;
+        let states: string[] = [];
+        while (Date.now() < deadline) {
+          const { regions } = await getJson(
+            backend,
+            token,
+            '/api/regions/regions',
+          );
+          states = regions.map(
+            (r: { health: { state: string } }) => r.health.state,
+          );
+          if (!states.includes('unknown')) break;
+          await new Promise(r => setTimeout(r, 500));
+        }
+        const route = await getJson(
+          backend,
+          token,
+          '/api/regions/route?ip=2.16.0.1',
+        );
+
+        expect(states).toHaveLength(3);
+        expect(states).not.toContain('unknown');
+        expect(route).toMatchObject({
+          nginxRegion: 'eu-west-1',
+          network: '2.0.0.0/8',
+        });
+      });
+    }
+
     it('resolves every relation to an entity in the catalog', () => {
       const known = new Set(refs);
 

@@ -26,6 +26,7 @@ import userSettingsPlugin from '@backstage/plugin-user-settings-backend';
 import observabilityPlugin from '@internal/backstage-plugin-observability-backend';
 import trafficGeneratorModule from '@internal/backstage-plugin-observability-backend-module-traffic-generator';
 import zeroTrustPlugin from '@internal/backstage-plugin-zero-trust-backend';
+import regionsPlugin from '@internal/backstage-plugin-regions-backend';
 
 /**
  * The plugins and modules of the TMS Portal backend, in one list so that the
@@ -69,4 +70,5 @@ export const tmsBackendFeatures: BackendFeature[] = [
   observabilityPlugin,
   trafficGeneratorModule,
   zeroTrustPlugin,
+  regionsPlugin,
 ];

@@ -74,6 +74,13 @@ export function startPortalBackend(profile: Profile): BackendProcess {
           })),
         ],
       },
+      // The load balancer's nginx config, read from the repository as the
+      // image reads it from beside the backend.
+      regions: {
+        nginx: {
+          configPath: resolve(REPO_ROOT, 'deploy/platform/nginx/nginx.conf'),
+        },
+      },
       tms: {
         scaffolder: {
           localPublish: { directory: join(workDir, 'published') },

@@ -1,0 +1,6 @@
+/**
+ * TMS regions backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { regionsPlugin as default } from './plugin';
