@@ -1,6 +1,21 @@
-import type { ServiceGraph, ServiceGraphNode } from '../api/types';
+import type { Health, ServiceGraph, ServiceGraphNode } from '../api/types';
 
 const REGIONS = ['ap-southeast-1', 'eu-west-1', 'us-east-1'];
+
+/** Every 17th service failing, every 7th degraded, the rest healthy. */
+function syntheticErrorRate(index: number) {
+  if (index % 17 === 0) {
+    return 0.15;
+  }
+  return index % 7 === 0 ? 0.02 : 0.001 * (index % 5);
+}
+
+function syntheticHealth(errorRate: number): Health {
+  if (errorRate >= 0.1) {
+    return 'failing';
+  }
+  return errorRate >= 0.01 ? 'degraded' : 'healthy';
+}
 
 /**
  * A service graph of `count` services spread over the three regions, each
@@ -13,8 +28,7 @@ export function syntheticServiceGraph(count: number): ServiceGraph {
   for (let i = 0; i < count; i++) {
     const region = REGIONS[i % REGIONS.length];
     const service = `svc-${String(i).padStart(3, '0')}`;
-    const errorRate =
-      i % 17 === 0 ? 0.15 : i % 7 === 0 ? 0.02 : 0.001 * (i % 5);
+    const errorRate = syntheticErrorRate(i);
     nodes.push({
       id: `${service}@${region}`,
       service,
@@ -30,12 +44,7 @@ export function syntheticServiceGraph(count: number): ServiceGraph {
         p95: true,
         errorRate: errorRate < 0.01,
       },
-      health:
-        errorRate >= 0.1
-          ? 'failing'
-          : errorRate >= 0.01
-          ? 'degraded'
-          : 'healthy',
+      health: syntheticHealth(errorRate),
     });
   }
 

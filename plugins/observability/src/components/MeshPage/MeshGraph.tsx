@@ -99,6 +99,17 @@ export function useHealthColour() {
     }[health]);
 }
 
+/**
+ * An edge's colour by its error rate, on the engine's thresholds: the SLA's
+ * 1% and the 10% from which a service is failing.
+ */
+export function edgeHealth(errorRate: number): Health {
+  if (errorRate >= 0.1) {
+    return 'failing';
+  }
+  return errorRate >= 0.01 ? 'degraded' : 'healthy';
+}
+
 /** A service that served no request in the window only called others. */
 export function nodeHealth(node: ServiceGraphNode): Health | 'idle' {
   return node.requestRate === 0 ? 'idle' : node.health;
@@ -149,12 +160,7 @@ function CallEdge(props: EdgeProps<Edge<CallEdgeData>>) {
   const colour = useHealthColour();
   const { edge, showLabel, selected, onSelect } = props.data!;
   const [path, labelX, labelY] = getBezierPath(props);
-  const health =
-    edge.errorRate >= 0.1
-      ? 'failing'
-      : edge.errorRate >= 0.01
-      ? 'degraded'
-      : 'healthy';
+  const health = edgeHealth(edge.errorRate);
 
   return (
     <>

@@ -127,7 +127,7 @@ export function layoutMesh(
       const list = columns
         .get(key)!
         .sort((a, b) => a.service.localeCompare(b.service));
-      list.forEach((node, index) => {
+      for (const [index, node] of list.entries()) {
         const row = index % maxRows;
         if (index > 0 && row === 0) {
           column += 1;
@@ -137,7 +137,7 @@ export function layoutMesh(
           y: GROUP_TITLE + row * (NODE_HEIGHT + ROW_GAP),
         });
         rows = Math.max(rows, row + 1);
-      });
+      }
       column += 1;
     }
 

@@ -22,7 +22,7 @@ import { usePolling } from '../common/usePolling';
 import { filterTraces, numberParam } from './filterTraces';
 
 /** How many traces one search asks for: the engine's filters stop at time. */
-const SEARCH_LIMIT = 500;
+const SEARCH_LIMIT = 200;
 
 export function TraceSearch() {
   const api = useApi(observabilityApiRef);

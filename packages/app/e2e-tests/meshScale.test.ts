@@ -1,0 +1,65 @@
+import { expect, test } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { syntheticServiceGraph } from '../../../plugins/observability/src/testing/syntheticGraph';
+import { signInAsGuest } from './signIn';
+
+const SERVICES = 300;
+const RUNS = 3;
+
+// The mesh page with a synthetic mesh of 300 services in place of the
+// engine's answer. The time from navigation to the first services drawn is
+// recorded, not asserted: `yarn bench:mesh` (scripts/measure-mesh-render.mjs)
+// runs this test and writes the figure to docs/benchmarks.md.
+test(`the mesh page renders ${SERVICES} services`, async ({
+  page,
+}, testInfo) => {
+  const graph = syntheticServiceGraph(SERVICES);
+  graph.to = new Date().toISOString();
+  graph.from = new Date(Date.now() - 15 * 60_000).toISOString();
+  await page.route('**/api/observability/service-graph**', route =>
+    route.fulfill({ json: graph }),
+  );
+
+  await signInAsGuest(page);
+
+  const timesMs: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const start = Date.now();
+    await page.goto('/mesh');
+    await expect(
+      page.getByText(`${SERVICES} services, ${graph.edges.length} calls`, {
+        exact: false,
+      }),
+    ).toBeVisible();
+    await expect(
+      page.getByRole('button', { name: /^Service svc-/ }).first(),
+    ).toBeVisible();
+    timesMs.push(Date.now() - start);
+  }
+
+  await expect(page.getByTestId('mesh-graph')).toHaveAttribute(
+    'data-nodes',
+    String(SERVICES),
+  );
+  // Selecting a node still works at this size.
+  await page
+    .getByRole('button', { name: /^Service svc-/ })
+    .first()
+    .click();
+  await expect(
+    page.getByRole('complementary', { name: 'Selection details' }),
+  ).toBeVisible();
+  await page.screenshot({
+    path: testInfo.outputPath('mesh-300-services.png'),
+    fullPage: true,
+  });
+
+  const result = { services: SERVICES, edges: graph.edges.length, timesMs };
+  testInfo.annotations.push({
+    type: 'mesh-render-ms',
+    description: timesMs.join(', '),
+  });
+  if (process.env.TMS_MESH_BENCH_OUT) {
+    writeFileSync(process.env.TMS_MESH_BENCH_OUT, JSON.stringify(result));
+  }
+});
