@@ -211,9 +211,14 @@ export function MeshGraph(props: {
   layout: MeshLayout;
   selection?: MeshSelection;
   onSelect: (selection?: MeshSelection) => void;
-  height?: number;
+  height?: number | string;
 }) {
-  const { layout, selection, onSelect, height = 640 } = props;
+  const {
+    layout,
+    selection,
+    onSelect,
+    height = 'max(520px, 100vh - 300px)',
+  } = props;
   const colour = useHealthColour();
 
   const nodes = useMemo(() => {

@@ -164,14 +164,14 @@ export function MeshPage() {
                   {layout!.regions.length} regions. Solid edges use mutual TLS
                   on every request (lock), dashed ones do not.
                 </Typography>
-                <Box display="flex" style={{ gap: 16 }}>
-                  <Box flexGrow={1} minWidth={0}>
-                    <MeshGraph
-                      layout={layout!}
-                      selection={selection}
-                      onSelect={onSelect}
-                    />
-                  </Box>
+                {/* The panel floats over the graph so that opening it does
+                    not resize the graph and lose its fitted view. */}
+                <Box position="relative">
+                  <MeshGraph
+                    layout={layout!}
+                    selection={selection}
+                    onSelect={onSelect}
+                  />
                   {(selectedNode || selectedEdge) && (
                     <MeshSidePanel
                       node={selectedNode}

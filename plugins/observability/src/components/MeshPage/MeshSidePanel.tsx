@@ -78,7 +78,16 @@ export function MeshSidePanel(props: {
   return (
     <Paper
       variant="outlined"
-      style={{ padding: 16, width: 380 }}
+      style={{
+        padding: 16,
+        width: 380,
+        position: 'absolute',
+        top: 8,
+        right: 8,
+        maxHeight: 'calc(100% - 16px)',
+        overflowY: 'auto',
+        zIndex: 5,
+      }}
       role="complementary"
       aria-label="Selection details"
     >

@@ -11,7 +11,8 @@ describe('layoutMesh', () => {
       'us-east-1',
     ]);
     const [eu, us] = layout.regions;
-    expect(us.x).toBeGreaterThanOrEqual(eu.x + eu.width);
+    const apart = us.x >= eu.x + eu.width || us.y >= eu.y + eu.height;
+    expect(apart).toBe(true);
     expect(layout.positions.get('quiz-service@eu-west-1')!.x).toBeGreaterThan(
       layout.positions.get('api-gateway@eu-west-1')!.x + NODE_WIDTH,
     );
@@ -32,6 +33,20 @@ describe('layoutMesh', () => {
     // Tall tiers are wrapped: no region box is more than three times as high as wide.
     for (const box of layout.regions) {
       expect(box.height).toBeLessThan(box.width * 3);
+    }
+    // Region boxes never overlap.
+    const [a, b, c] = layout.regions;
+    for (const [p, q] of [
+      [a, b],
+      [a, c],
+      [b, c],
+    ]) {
+      const apart =
+        p.x + p.width <= q.x ||
+        q.x + q.width <= p.x ||
+        p.y + p.height <= q.y ||
+        q.y + q.height <= p.y;
+      expect(apart).toBe(true);
     }
   });
 });

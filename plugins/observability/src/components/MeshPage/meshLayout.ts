@@ -83,8 +83,6 @@ export function layoutMesh(
 
   const positions = new Map<string, { x: number; y: number }>();
   const regions: RegionBox[] = [];
-  let x = 0;
-
   for (const region of [...byRegion.keys()].sort()) {
     const members = byRegion.get(region)!;
     const ids = new Set(members.map(node => node.id));
@@ -145,9 +143,45 @@ export function layoutMesh(
       GROUP_PADDING * 2 + column * NODE_WIDTH + (column - 1) * COLUMN_GAP;
     const height =
       GROUP_TITLE + rows * NODE_HEIGHT + (rows - 1) * ROW_GAP + GROUP_PADDING;
-    regions.push({ region, x, y: 0, width, height });
-    x += width + GROUP_GAP;
+    regions.push({ region, x: 0, y: 0, width, height });
   }
 
-  return { ...graph, regions, positions };
+  return { ...graph, regions: arrangeRegions(regions), positions };
+}
+
+/** The page's graph area is about this much wider than high. */
+const TARGET_ASPECT = 1.8;
+
+/**
+ * Places the region boxes in rows, as many per row as brings the whole
+ * picture closest to the graph area's shape: fitting a long strip into it
+ * would make every service tiny.
+ */
+function arrangeRegions(boxes: RegionBox[]): RegionBox[] {
+  let best: RegionBox[] = boxes;
+  let bestScore = Infinity;
+
+  for (let perRow = 1; perRow <= boxes.length; perRow++) {
+    const placed: RegionBox[] = [];
+    let y = 0;
+    let width = 0;
+    for (let start = 0; start < boxes.length; start += perRow) {
+      const row = boxes.slice(start, start + perRow);
+      let x = 0;
+      for (const box of row) {
+        placed.push({ ...box, x, y });
+        x += box.width + GROUP_GAP;
+      }
+      width = Math.max(width, x - GROUP_GAP);
+      y += Math.max(...row.map(box => box.height)) + GROUP_GAP;
+    }
+    const height = y - GROUP_GAP;
+
+    const score = Math.abs(Math.log(width / height / TARGET_ASPECT));
+    if (score < bestScore) {
+      best = placed;
+      bestScore = score;
+    }
+  }
+  return best;
 }
