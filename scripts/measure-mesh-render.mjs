@@ -8,7 +8,7 @@
  *
  * It builds the frontend (unless --no-build) and runs the browser test
  * packages/app/e2e-tests/meshScale.test.ts, which replaces the engine's
- * service graph with the synthetic one and times each of three page loads
+ * service graph with the synthetic one and times each of five page loads
  * from navigation until the first services are on screen.
  */
 import { spawnSync } from 'node:child_process';
@@ -48,14 +48,17 @@ if (!existsSync(out)) {
   process.exit(1);
 }
 
-const { services, edges, timesMs } = JSON.parse(readFileSync(out, 'utf8'));
-const sorted = [...timesMs].sort((a, b) => a - b);
-const median = sorted[Math.floor(sorted.length / 2)];
-const worst = sorted[sorted.length - 1];
+const { services, edges, timesMs, drawMs } = JSON.parse(
+  readFileSync(out, 'utf8'),
+);
+const median = values =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const worst = Math.max(...timesMs);
 const table = [
-  '| services | calls | page loads | median | slowest | target |',
-  '| -------- | ----- | ---------- | ------ | ------- | ------ |',
-  `| ${services} | ${edges} | ${timesMs.length} | ${median} ms | ${worst} ms | ` +
+  '| services | calls | page loads | navigation to drawn, median | slowest | graph answer to drawn, median | target (navigation to drawn) |',
+  '| -------- | ----- | ---------- | --------------------------- | ------- | ----------------------------- | ---------------------------- |',
+  `| ${services} | ${edges} | ${timesMs.length} | ${median(timesMs)} ms | ` +
+    `${worst} ms | ${median(drawMs)} ms | ` +
     `under ${TARGET_MS} ms: ${worst < TARGET_MS ? 'met' : 'missed'} |`,
 ].join('\n');
 

@@ -4,7 +4,7 @@ import { syntheticServiceGraph } from '../../../plugins/observability/src/testin
 import { signInAsGuest } from './signIn';
 
 const SERVICES = 300;
-const RUNS = 3;
+const RUNS = 5;
 
 // The mesh page with a synthetic mesh of 300 services in place of the
 // engine's answer. The time from navigation to the first services drawn is
@@ -16,14 +16,20 @@ test(`the mesh page renders ${SERVICES} services`, async ({
   const graph = syntheticServiceGraph(SERVICES);
   graph.to = new Date().toISOString();
   graph.from = new Date(Date.now() - 15 * 60_000).toISOString();
-  await page.route('**/api/observability/service-graph**', route =>
-    route.fulfill({ json: graph }),
-  );
+  // When the graph was last handed to the page: the time after it is the
+  // page's own work (layout and drawing), without loading the app.
+  let answeredAt = 0;
+  await page.route('**/api/observability/service-graph**', async route => {
+    await route.fulfill({ json: graph });
+    answeredAt ||= Date.now();
+  });
 
   await signInAsGuest(page);
 
   const timesMs: number[] = [];
+  const drawMs: number[] = [];
   for (let run = 0; run < RUNS; run++) {
+    answeredAt = 0;
     const start = Date.now();
     await page.goto('/mesh');
     await expect(
@@ -34,7 +40,9 @@ test(`the mesh page renders ${SERVICES} services`, async ({
     await expect(
       page.getByRole('button', { name: /^Service svc-/ }).first(),
     ).toBeVisible();
-    timesMs.push(Date.now() - start);
+    const end = Date.now();
+    timesMs.push(end - start);
+    drawMs.push(end - answeredAt);
   }
 
   await expect(page.getByTestId('mesh-graph')).toHaveAttribute(
@@ -54,7 +62,12 @@ test(`the mesh page renders ${SERVICES} services`, async ({
     fullPage: true,
   });
 
-  const result = { services: SERVICES, edges: graph.edges.length, timesMs };
+  const result = {
+    services: SERVICES,
+    edges: graph.edges.length,
+    timesMs,
+    drawMs,
+  };
   testInfo.annotations.push({
     type: 'mesh-render-ms',
     description: timesMs.join(', '),

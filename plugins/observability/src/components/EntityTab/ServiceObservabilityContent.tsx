@@ -39,10 +39,10 @@ export function ServiceObservabilityContent() {
   }
   return (
     <Grid container spacing={3}>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12}>
         <OverviewCard service={service} />
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12}>
         <NeighboursCard service={service} />
       </Grid>
       <Grid item xs={12}>
