@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
-import { syntheticServiceGraph } from '../../../plugins/observability/src/testing/syntheticGraph';
+import { syntheticServiceGraph } from '@internal/backstage-plugin-observability/testUtils';
 import { signInAsGuest } from './signIn';
 
 const SERVICES = 300;
