@@ -23,7 +23,13 @@ import { Health, ServiceGraphEdge, ServiceGraphNode } from '../../api';
 import { formatMs, formatPercent, formatRate } from '../common/format';
 import { MeshLayout, NODE_HEIGHT, NODE_WIDTH } from './meshLayout';
 
-/** Over this many services only what is in view is rendered. */
+/**
+ * Over this many services only what is in view is rendered, and the page
+ * opens on the first region's box rather than on all of them: the whole of
+ * a large mesh fits only at a zoom where no name can be read, and drawing
+ * it all at once is what makes a large mesh slow to open. The minimap and
+ * the fit-view control show the rest.
+ */
 const VIRTUALIZE_FROM = 100;
 
 /** Over this many calls, edge labels show only for the selection. */
@@ -283,6 +289,16 @@ export function MeshGraph(props: {
     );
   }, [layout, selection, onSelect]);
 
+  const large = layout.nodes.length > VIRTUALIZE_FROM;
+  const firstRegion = layout.regions[0]?.region;
+  const fitViewOptions = useMemo(
+    () =>
+      large && firstRegion !== undefined
+        ? { nodes: [{ id: `region:${firstRegion}` }] }
+        : undefined,
+    [large, firstRegion],
+  );
+
   return (
     <Box
       height={height}
@@ -296,10 +312,11 @@ export function MeshGraph(props: {
           nodeTypes={NODE_TYPES}
           edgeTypes={EDGE_TYPES}
           fitView
+          fitViewOptions={fitViewOptions}
           minZoom={0.05}
           nodesConnectable={false}
           nodesDraggable={false}
-          onlyRenderVisibleElements={layout.nodes.length > VIRTUALIZE_FROM}
+          onlyRenderVisibleElements={large}
           onNodeClick={(_event, node) => {
             if (node.type === 'service') {
               onSelect({ kind: 'node', id: node.id });

@@ -163,6 +163,8 @@ export function MeshPage() {
                   {layout!.nodes.length} services, {layout!.edges.length} calls,{' '}
                   {layout!.regions.length} regions. Solid edges use mutual TLS
                   on every request (lock), dashed ones do not.
+                  {layout!.nodes.length > 100 &&
+                    ' A mesh this large opens on its first region: zoom out, use the minimap or filter by region or service.'}
                 </Typography>
                 {/* The panel floats over the graph so that opening it does
                     not resize the graph and lose its fitted view. */}
