@@ -112,6 +112,16 @@ describe('TracesPage', () => {
     );
   });
 
+  it('shows progress until the engine answers', async () => {
+    const api = mockObservabilityApi({
+      searchTraces: jest.fn(() => new Promise<never>(() => {})),
+    });
+
+    await renderPage(api);
+
+    expect(await screen.findByRole('progressbar')).toBeInTheDocument();
+  });
+
   it('shows a clear error when the engine is down', async () => {
     const error = await downResponse();
     const api = mockObservabilityApi({
