@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /*
  * Measures how long the Mesh page takes to draw a synthetic mesh of 300
- * services in the browser suite's Chromium, and writes the result to
- * docs/benchmarks.md.
+ * services, and how long the observability pages take to show live data,
+ * in the browser suite's Chromium, and writes both to docs/benchmarks.md.
  *
  *   node scripts/measure-mesh-render.mjs [--no-build]
  *
  * It builds the frontend (unless --no-build) and runs the browser test
  * packages/app/e2e-tests/meshScale.test.ts, which replaces the engine's
  * service graph with the synthetic one and times each of five page loads
- * from navigation until the first services are on screen.
+ * from navigation until the first services are on screen; then
+ * pageTimes.test.ts, which times three loads of each observability page
+ * until its first row of the traffic generator's data is visible.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { writeBenchmarkSection } from './lib/benchmarks.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'test-results', 'mesh-render.json');
+const pagesOut = join(root, 'test-results', 'page-times.json');
 const TARGET_MS = 3000;
 
 function run(args, env = {}) {
@@ -40,10 +43,17 @@ if (!process.argv.includes('--no-build')) {
 
 mkdirSync(dirname(out), { recursive: true });
 rmSync(out, { force: true });
-run(['playwright', 'test', 'packages/app/e2e-tests/meshScale.test.ts'], {
-  TMS_MESH_BENCH_OUT: out,
-});
-if (!existsSync(out)) {
+rmSync(pagesOut, { force: true });
+run(
+  [
+    'playwright',
+    'test',
+    'packages/app/e2e-tests/meshScale.test.ts',
+    'packages/app/e2e-tests/pageTimes.test.ts',
+  ],
+  { TMS_MESH_BENCH_OUT: out, TMS_PAGES_BENCH_OUT: pagesOut },
+);
+if (!existsSync(out) || !existsSync(pagesOut)) {
   console.error('The browser test wrote no measurement');
   process.exit(1);
 }
@@ -76,3 +86,34 @@ writeBenchmarkSection('mesh-render', {
     `${table}\n`,
 });
 console.log(table);
+
+const PAGE_TARGET_MS = 2000;
+const pages = JSON.parse(readFileSync(pagesOut, 'utf8'));
+const pageTable = [
+  '| page | loads | median | slowest | target |',
+  '| ---- | ----- | ------ | ------- | ------ |',
+  ...pages.map(({ path, timesMs: times }) => {
+    const slowest = Math.max(...times);
+    return (
+      `| \`${path}\` | ${times.length} | ${median(
+        times,
+      )} ms | ${slowest} ms | ` +
+      `under ${PAGE_TARGET_MS} ms: ${
+        slowest < PAGE_TARGET_MS ? 'met' : 'missed'
+      } |`
+    );
+  }),
+].join('\n');
+
+writeBenchmarkSection('observability-pages', {
+  title: 'Observability pages: navigation to live data',
+  command: 'yarn bench:mesh',
+  body:
+    `Time from navigation until the page shows the traffic generator's ` +
+    `data (the Mesh page's first service, the first trace row, the first ` +
+    `log row), in the browser suite's Chromium against the portal backend ` +
+    `on app-config.yaml with the traffic generator on at its default rate. ` +
+    `Node ${process.versions.node}, ${cpus().length} cores.\n\n` +
+    `${pageTable}\n`,
+});
+console.log(pageTable);

@@ -65,6 +65,8 @@ describe('TracesPage', () => {
     expect(screen.getByText('1 of 2 traces')).toBeInTheDocument();
     const query = api.searchTraces.mock.calls[0][0];
     expect(query.service).toBe('api-gateway');
+    // The status filter is the page's own: it asks for more traces to filter.
+    expect(query.limit).toBe(500);
     expect(Date.parse(query.to!) - Date.parse(query.from!)).toBe(3_600_000);
   });
 
