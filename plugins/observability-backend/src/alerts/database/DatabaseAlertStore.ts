@@ -102,9 +102,14 @@ export class DatabaseAlertStore implements AlertStore {
     }
     // One transaction for all: a burst of alerts (an SLO tier becoming
     // readable for every service at once) is one commit, not hundreds.
+    // Fingerprints in one order on every replica, so that the per-fingerprint
+    // locks below are always taken in the same order and cannot deadlock.
+    const ordered = [...alerts].sort((a, b) =>
+      a.fingerprint.localeCompare(b.fingerprint),
+    );
     const created = await this.db.transaction(async tx => {
       const ids: string[] = [];
-      for (const alert of alerts) {
+      for (const alert of ordered) {
         const id = await this.insertOccurrence(tx, alert, nowMs);
         if (id) {
           ids.push(id);
@@ -121,6 +126,17 @@ export class DatabaseAlertStore implements AlertStore {
     alert: NewAlert,
     nowMs: number,
   ): Promise<string | undefined> {
+    // Another replica may fire the same fingerprint at the same moment. On
+    // PostgreSQL its commit could land between our read of the open alerts
+    // and of the last occurrence, and we would fire occurrence 2 next to its
+    // 1; a lock on the fingerprint until commit rules that out. SQLite runs
+    // one write transaction at a time, which gives the same guarantee.
+    if (tx.client.config.client === 'pg') {
+      await tx.raw('select pg_advisory_xact_lock(hashtext(?))', [
+        `tms-alert:${alert.fingerprint}`,
+      ]);
+    }
+
     const open = await tx('alerts')
       .where('fingerprint', alert.fingerprint)
       .whereIn('state', OPEN_STATES)
