@@ -88,7 +88,9 @@ async function measure(extraEnv) {
       join(root, 'app-config.yaml'),
     ],
     {
-      cwd: root,
+      // app-config.yaml's relative paths (catalog, policies, nginx config)
+      // are written from packages/backend, where the backend starts.
+      cwd: join(root, 'packages/backend'),
       env: {
         ...process.env,
         NODE_ENV: 'production',
