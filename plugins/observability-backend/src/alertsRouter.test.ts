@@ -334,7 +334,7 @@ describe.each(databases.eachSupportedId())('alerts API on %s', databaseId => {
       });
     expect(badRegex.status).toBe(400);
     expect(badRegex.body.error.message).toBe(
-      "Invalid matchers.0.value: '(' is not a regular expression",
+      "Invalid matchers.0.value: '(' is not a regular expression (RE2 syntax): error parsing regexp: missing closing ): `(`",
     );
 
     const ended = await request(server)

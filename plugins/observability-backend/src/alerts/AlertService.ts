@@ -18,6 +18,7 @@ import { activeSilences, silences } from './fingerprint';
 import { alertUpdatePermission } from './permissions';
 import { RuleRegistry } from './RuleRegistry';
 import { Alert, Silence, SilenceMatcher } from './types';
+import { RE2JS } from 're2js';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
@@ -270,10 +271,14 @@ export class AlertService {
     for (const [i, matcher] of input.matchers.entries()) {
       if (matcher.isRegex) {
         try {
-          RegExp(matcher.value);
-        } catch {
+          RE2JS.compile(matcher.value);
+        } catch (error) {
           throw new InputError(
-            `Invalid matchers.${i}.value: '${matcher.value}' is not a regular expression`,
+            `Invalid matchers.${i}.value: '${
+              matcher.value
+            }' is not a regular expression (RE2 syntax): ${
+              (error as Error).message
+            }`,
           );
         }
       }

@@ -15,6 +15,7 @@ import {
   PolicyDocument,
   PolicyTrace,
 } from './types';
+import { RE2JS } from 're2js';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
@@ -148,7 +149,8 @@ function comparison(
         ? actual => (actual as string[]).includes(value as string)
         : actual => (actual as string).includes(value as string);
     case 'matches': {
-      const pattern = new RegExp(value as string);
+      // RE2: linear in the input whatever the pattern (see parsePolicyDocument).
+      const pattern = RE2JS.compile(value as string);
       return actual => pattern.test(actual as string);
     }
     case 'in_cidr':

@@ -12,6 +12,7 @@ import {
   POLICY_ACTIONS,
   PolicyDocument,
 } from './types';
+import { RE2JS } from 're2js';
 
 type Path = (string | number)[];
 
@@ -148,14 +149,22 @@ function checkValue(
     return;
   }
   if (operator === 'matches') {
+    // RE2 syntax, not JavaScript's: RE2 matches in time linear in the input,
+    // so a pattern in a policy cannot stall decisions by backtracking, and
+    // the look-arounds and back-references that need backtracking are
+    // refused here with RE2's reason.
     try {
-      // eslint-disable-next-line no-new
-      new RegExp(String(value));
       if (typeof value !== 'string') {
         throw new Error('not a string');
       }
-    } catch {
-      report(at, `${quote(value)} is not a regular expression`);
+      RE2JS.compile(value);
+    } catch (error) {
+      report(
+        at,
+        `${quote(value)} is not a regular expression (RE2 syntax): ${
+          (error as Error).message
+        }`,
+      );
     }
     return;
   }

@@ -103,7 +103,32 @@ describe('the policy document', () => {
       "policies[1].id: duplicate id 'a' (also policies[0])",
       "policies[1].conditions.any[0].value: '10.0.0.0/33' is not a CIDR range",
       "policies[1].conditions.any[1].operator: operator 'gt' does not apply to subject.mfa (boolean)",
-      "policies[1].conditions.any[2].value: '(' is not a regular expression",
+      expect.stringMatching(
+        /^policies\[1\]\.conditions\.any\[2\]\.value: '\(' is not a regular expression \(RE2 syntax\): error parsing regexp: missing closing \)/,
+      ),
+    ]);
+  });
+
+  it('refuses patterns that only a backtracking engine runs, with the reason', () => {
+    const problems = validatePolicyDocument({
+      policies: [
+        {
+          id: 'lookahead',
+          priority: 1,
+          actions: ['deny'],
+          conditions: {
+            field: 'resource.path',
+            operator: 'matches',
+            value: '^(?=/admin)',
+          },
+        },
+      ],
+    });
+
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^policies\[0\]\.conditions\.value: '\^\(\?=\/admin\)' is not a regular expression \(RE2 syntax\): .*unsupported Perl syntax/,
+      ),
     ]);
   });
 
@@ -115,6 +140,34 @@ describe('the policy document', () => {
 });
 
 describe('evaluation order', () => {
+  it('matches a pattern that backtracks catastrophically in JavaScript, in linear time', () => {
+    // With JavaScript's RegExp, ^(a+)+$ against 50,000 a's and a '!'
+    // would not finish; RE2 answers at once, so a policy cannot stall
+    // every decision of the process.
+    const set = new CompiledPolicySet(
+      parsePolicyDocument({
+        policies: [
+          {
+            id: 'nested-quantifier',
+            priority: 1,
+            actions: ['allow'],
+            conditions: {
+              field: 'resource.path',
+              operator: 'matches',
+              value: '^(a+)+$',
+            },
+          },
+        ],
+      }),
+      1,
+    );
+
+    const evil = input({ resource: { path: `${'a'.repeat(50_000)}!` } });
+    const plain = input({ resource: { path: 'aaaa' } });
+    expect(set.evaluate(evil).decision).toBe('deny');
+    expect(set.evaluate(plain).decision).toBe('allow');
+  });
+
   it('denies by default, naming no policy of the set', () => {
     const set = new CompiledPolicySet({ policies: [] }, 1);
 
