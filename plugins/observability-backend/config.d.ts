@@ -1,6 +1,19 @@
 export interface Config {
   observability?: {
+    query?: {
+      /**
+       * Service principals that may read through the query routes. Not
+       * set: every service credential may. Users may read either way.
+       */
+      allowedServices?: string[];
+    };
     ingest?: {
+      /**
+       * Service principals (for example `external:tms-services` for a
+       * static token's subject, or `plugin:zero-trust`) that may send
+       * telemetry. Not set: every service credential may.
+       */
+      allowedServices?: string[];
       /**
        * Largest OTLP request body in bytes, checked on the body as sent and
        * again after decompression. Defaults to 67108864 (64 MiB).

@@ -7,4 +7,9 @@ for (const feature of tmsBackendFeatures) {
   backend.add(feature);
 }
 
-backend.start();
+// A backend whose plugins failed to start must not stay up: its port would
+// answer 404 where a probe expects the service, and an orchestrator would
+// never restart it. Backstage has logged the cause by now.
+backend.start().catch(() => {
+  process.exit(1);
+});

@@ -18,4 +18,9 @@ backend.add(
 backend.add(observabilityPlugin);
 backend.add(trafficGeneratorModule);
 
-backend.start();
+// A backend whose plugins failed to start must not stay up: its port would
+// answer 404 where a probe expects the service, and an orchestrator would
+// never restart it. Backstage has logged the cause by now.
+backend.start().catch(() => {
+  process.exit(1);
+});

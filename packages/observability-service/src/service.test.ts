@@ -84,4 +84,27 @@ describe('the observability service', () => {
     expect(none.status).toBe(401);
     expect(wrong.status).toBe(401);
   });
+
+  it('keeps each token to its purpose: the exporters cannot read, readers cannot send', async () => {
+    const [readWithIngestToken, sendWithReadToken] = await Promise.all([
+      call('/traces', { headers: { Authorization: `Bearer ${INGEST_TOKEN}` } }),
+      call('/v1/traces', {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${READ_TOKEN}`,
+        },
+        body: JSON.stringify({ resourceSpans: [] }),
+      }),
+    ]);
+
+    expect(readWithIngestToken.status).toBe(403);
+    expect((await readWithIngestToken.json()).error.message).toBe(
+      "The service 'tms-services' may not read telemetry; observability.query.allowedServices names who may",
+    );
+    expect(sendWithReadToken.status).toBe(403);
+    expect((await sendWithReadToken.json()).error.message).toMatch(
+      /^The service 'tms-automation' may not send telemetry/,
+    );
+  });
 });

@@ -27,6 +27,10 @@ export interface EngineConfig {
   maxRoutesPerService: number;
   unauthenticatedPaths: string[];
   retentionDays: number;
+  /** Service subjects that may ingest; every service when not set. */
+  ingestServices?: string[];
+  /** Service subjects that may read; every service when not set. */
+  readServices?: string[];
 }
 
 /** Reads the `observability` section, with its defaults. */
@@ -99,5 +103,7 @@ export function readEngineConfig(config: Config): EngineConfig {
       section?.getOptionalNumber('metrics.maxRoutesPerService') ??
       DEFAULT_MAX_ROUTES_PER_SERVICE,
     unauthenticatedPaths,
+    ingestServices: section?.getOptionalStringArray('ingest.allowedServices'),
+    readServices: section?.getOptionalStringArray('query.allowedServices'),
   };
 }

@@ -14,6 +14,7 @@ import { createRouter } from './router';
 import { BusinessMetricsExposition } from './services/BusinessMetricsExposition';
 import { BusinessMetricsService } from './services/BusinessMetricsService';
 import { EngineMetrics } from './services/EngineMetrics';
+import { CallerPolicy } from './services/CallerPolicy';
 import { IngestLimiter } from './services/IngestLimiter';
 import { OtlpReceiver } from './services/OtlpReceiver';
 import { PerformanceService } from './services/PerformanceService';
@@ -119,6 +120,7 @@ export const observabilityPlugin = createBackendPlugin({
             business,
             security,
             ingestLimiter: IngestLimiter.create(engineConfig),
+            callers: CallerPolicy.create(engineConfig),
             maxBodyBytes: engineConfig.maxBodyBytes,
             health: alerting.health,
           }),

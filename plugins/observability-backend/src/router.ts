@@ -21,6 +21,7 @@ import { MetricStore } from './database/MetricStore';
 import { SecurityDashboardService } from './services/SecurityDashboardService';
 import { readOpenApiDocument } from './schema/openapi';
 import { resolveWindow } from './services/window';
+import { CallerPolicy } from './services/CallerPolicy';
 import { IngestLimiter, IngestOverloadedError } from './services/IngestLimiter';
 
 /** The validator hands over the path with the plugin's mount in front. */
@@ -123,6 +124,7 @@ export async function createRouter(options: {
   business: BusinessMetricsService;
   security: SecurityDashboardService;
   ingestLimiter: IngestLimiter;
+  callers?: CallerPolicy;
   maxBodyBytes: number;
   /** More fields for /health, from parts such as alerting. */
   health?: () => Promise<Record<string, unknown>>;
@@ -138,8 +140,16 @@ export async function createRouter(options: {
     business,
     security,
     ingestLimiter,
+    callers = CallerPolicy.create({}),
     maxBodyBytes,
   } = options;
+
+  // Users and the services the caller policy lets read.
+  const reader = async (req: express.Request) =>
+    callers.check(
+      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
+      'read',
+    );
   // Every request is checked against the OpenAPI document first; a
   // request that breaks it is a 400 naming the problem. The OTLP routes
   // are left to the OTLP reader, which reads their bodies as sent (the
@@ -160,7 +170,10 @@ export async function createRouter(options: {
   const exportRoute =
     (receive: (request: ExportRequest) => Promise<ExportResponse>) =>
     async (req: express.Request, res: express.Response) => {
-      await httpAuth.credentials(req, { allow: ['service'] });
+      callers.check(
+        await httpAuth.credentials(req, { allow: ['service'] }),
+        'ingest',
+      );
 
       // Admitted before the body is read: a refused export costs neither
       // memory nor the database. A body of unknown length may be as large
@@ -198,7 +211,7 @@ export async function createRouter(options: {
   );
 
   router.get('/logs', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await reader(req);
     const query = parseOrThrow(logSearchQuery, req.query, 'query');
 
     const page = await queries.searchLogs({
@@ -215,7 +228,7 @@ export async function createRouter(options: {
   });
 
   router.get('/traces', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await reader(req);
     const query = parseOrThrow(traceSearchQuery, req.query, 'query');
 
     const found = await queries.searchTraces({
@@ -228,7 +241,7 @@ export async function createRouter(options: {
   });
 
   router.get('/traces/:traceId', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await reader(req);
     const traceId = parseOrThrow(
       traceIdParam,
       (req.params as Record<string, string>).traceId,
@@ -239,21 +252,21 @@ export async function createRouter(options: {
   });
 
   router.get('/performance/overview', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await reader(req);
     const query = parseOrThrow(windowQuery, req.query, 'query');
 
     res.json(await performance.overview(toWindow(query)));
   });
 
   router.get('/service-graph', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await reader(req);
     const query = parseOrThrow(windowQuery, req.query, 'query');
 
     res.json(await performance.serviceGraph(toWindow(query)));
   });
 
   router.get('/metrics/points', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await reader(req);
     const query = parseOrThrow(metricPointQuery, req.query, 'query');
 
     const points = await metricStore.searchPoints({
@@ -266,14 +279,14 @@ export async function createRouter(options: {
   });
 
   router.get('/business/metrics', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await reader(req);
     const query = parseOrThrow(businessQuery, req.query, 'query');
 
     res.json(await business.kpis({ ...toWindow(query), region: query.region }));
   });
 
   router.get('/security/dashboard', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await reader(req);
     const query = parseOrThrow(windowQuery, req.query, 'query');
 
     res.json(await security.dashboard(toWindow(query)));

@@ -31,3 +31,7 @@ export function clusterName(region: TmsRegion): string {
 
 /** A name Kubernetes accepts for most objects (an RFC 1123 label). */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A service account as name (same namespace) or namespace/name. */
+export const SERVICE_ACCOUNT_REF =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

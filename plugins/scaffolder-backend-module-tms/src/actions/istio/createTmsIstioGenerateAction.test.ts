@@ -77,6 +77,10 @@ describe('tms:istio:generate', () => {
     ],
     [{ hosts: ['shop.example.com'] }, 'hosts.0: Invalid enum value'],
     [
+      { callers: ['a b c; rm -rf /'] },
+      'callers.0: a caller is a service account as name or namespace/name',
+    ],
+    [
       { targetPath: '../outside' },
       'Relative path is not allowed to refer to a directory outside its parent',
     ],

@@ -5,6 +5,7 @@ import {
 } from '../../lib/istio/buildIstioConfig';
 import {
   DNS_LABEL,
+  SERVICE_ACCOUNT_REF,
   GATEWAY_HOSTS,
   SHARED_GATEWAY,
 } from '../../lib/tmsPlatform';
@@ -54,7 +55,14 @@ const inputFields = {
       .describe('URI prefix routed on the public hosts; /<service> by default'),
   callers: z =>
     z
-      .array(z.string().min(1))
+      .array(
+        z
+          .string()
+          .regex(
+            SERVICE_ACCOUNT_REF,
+            'a caller is a service account as name or namespace/name, in lower-case letters, digits and dashes',
+          ),
+      )
       .min(1)
       .describe(
         'Service accounts allowed to call the service, as name (same namespace) or namespace/name',
