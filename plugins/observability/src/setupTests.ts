@@ -13,7 +13,12 @@ class ResizeObserverStub {
     // Recharts' ResponsiveContainer reads the entry's contentRect.
     const { offsetWidth: width, offsetHeight: height } = target as HTMLElement;
     this.callback(
-      [{ target, contentRect: { width, height } } as unknown as ResizeObserverEntry],
+      [
+        {
+          target,
+          contentRect: { width, height },
+        } as unknown as ResizeObserverEntry,
+      ],
       this as unknown as ResizeObserver,
     );
   }

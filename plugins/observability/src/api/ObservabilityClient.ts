@@ -113,10 +113,7 @@ export class ObservabilityClient implements ObservabilityApi {
   }
 
   async expireSilence(id: string): Promise<Silence> {
-    return this.send<Silence>(
-      'DELETE',
-      `/silences/${encodeURIComponent(id)}`,
-    );
+    return this.send<Silence>('DELETE', `/silences/${encodeURIComponent(id)}`);
   }
 
   async listAlertRules(): Promise<AlertRuleView[]> {
@@ -129,10 +126,7 @@ export class ObservabilityClient implements ObservabilityApi {
   }
 
   async deleteAlertRule(id: string): Promise<void> {
-    await this.send<void>(
-      'DELETE',
-      `/alert-rules/${encodeURIComponent(id)}`,
-    );
+    await this.send<void>('DELETE', `/alert-rules/${encodeURIComponent(id)}`);
   }
 
   async listSlos(): Promise<Slo[]> {

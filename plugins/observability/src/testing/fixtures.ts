@@ -252,8 +252,8 @@ export function slo(
     status: (burnRate === null
       ? 'no_data'
       : burnRate > 1
-        ? 'breached'
-        : 'ok') as 'ok' | 'breached' | 'no_data',
+      ? 'breached'
+      : 'ok') as 'ok' | 'breached' | 'no_data',
     errorBudget: {
       remainingFraction: burnRate === null ? 1 : 1 - burnRate,
       remainingSeconds: burnRate === null ? 2592 : 2592 * (1 - burnRate),
@@ -265,7 +265,12 @@ export function slo(
     id: `${service}@${region}`,
     service,
     region,
-    targets: { availability: 0.999, p95Ms: 2000, errorRate: 0.01, periodDays: 30 },
+    targets: {
+      availability: 0.999,
+      p95Ms: 2000,
+      errorRate: 0.01,
+      periodDays: 30,
+    },
     period: '30d',
     evaluatedAt: '2026-12-03T10:05:00.000Z',
     objectives: [

@@ -16,14 +16,13 @@ import { Alert, observabilityApiRef } from '../../api';
 export type AlertAction = 'acknowledge' | 'resolve' | 'silence';
 
 /** Silence lengths offered; the engine takes any duration. */
-const SILENCE_DURATIONS: Array<{ value: string; label: string; ms: number }> =
-  [
-    { value: '30m', label: '30 minutes', ms: 30 * 60_000 },
-    { value: '1h', label: '1 hour', ms: 60 * 60_000 },
-    { value: '4h', label: '4 hours', ms: 4 * 60 * 60_000 },
-    { value: '1d', label: '1 day', ms: 24 * 60 * 60_000 },
-    { value: '7d', label: '7 days', ms: 7 * 24 * 60 * 60_000 },
-  ];
+const SILENCE_DURATIONS: Array<{ value: string; label: string; ms: number }> = [
+  { value: '30m', label: '30 minutes', ms: 30 * 60_000 },
+  { value: '1h', label: '1 hour', ms: 60 * 60_000 },
+  { value: '4h', label: '4 hours', ms: 4 * 60 * 60_000 },
+  { value: '1d', label: '1 day', ms: 24 * 60 * 60_000 },
+  { value: '7d', label: '7 days', ms: 7 * 24 * 60 * 60_000 },
+];
 
 const TITLES: Record<AlertAction, string> = {
   acknowledge: 'Acknowledge alert',
@@ -160,9 +159,13 @@ export function AlertActionDialog(props: {
           disabled={!canSubmit}
           onClick={submit}
         >
-          {{ acknowledge: 'Acknowledge', resolve: 'Resolve', silence: 'Silence' }[
-            action
-          ]}
+          {
+            {
+              acknowledge: 'Acknowledge',
+              resolve: 'Resolve',
+              silence: 'Silence',
+            }[action]
+          }
         </Button>
       </DialogActions>
     </Dialog>

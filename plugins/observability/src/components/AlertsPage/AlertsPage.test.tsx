@@ -76,7 +76,10 @@ describe('AlertsPage', () => {
       ),
     });
 
-    await renderPage(api, '?state=acknowledged&service=quiz-service&region=eu-west-1');
+    await renderPage(
+      api,
+      '?state=acknowledged&service=quiz-service&region=eu-west-1',
+    );
 
     const rows = await screen.findAllByTestId('alert-row');
     expect(rows).toHaveLength(1);
@@ -131,7 +134,9 @@ describe('AlertsPage', () => {
     fireEvent.change(within(dialog).getByLabelText('Comment (optional)'), {
       target: { value: 'looking' },
     });
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Acknowledge' }));
+    fireEvent.click(
+      within(dialog).getByRole('button', { name: 'Acknowledge' }),
+    );
 
     await waitFor(() =>
       expect(

@@ -64,14 +64,14 @@ export function SilencesCard() {
                 <TableRow key={silence.id}>
                   <TableCell>
                     {silence.matchers
-                      .map(
-                        m => `${m.name}${m.isRegex ? '=~' : '='}${m.value}`,
-                      )
+                      .map(m => `${m.name}${m.isRegex ? '=~' : '='}${m.value}`)
                       .join(', ')}
                   </TableCell>
                   <TableCell>{silence.comment}</TableCell>
                   <TableCell>{silence.createdBy}</TableCell>
-                  <TableCell>{formatTime(Date.parse(silence.endsAt))}</TableCell>
+                  <TableCell>
+                    {formatTime(Date.parse(silence.endsAt))}
+                  </TableCell>
                   <TableCell>{silence.state}</TableCell>
                   <TableCell>
                     {silence.state !== 'expired' && (

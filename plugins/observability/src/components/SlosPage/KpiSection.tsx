@@ -43,8 +43,14 @@ function hasData(m: BusinessMetrics) {
 
 const dash = (value: number | null) => (value === null ? '—' : String(value));
 
-function rate(fraction: number | null, of: number | null, total: number | null) {
-  return fraction === null ? '—' : `${formatPercent(fraction)} (${of} of ${total})`;
+function rate(
+  fraction: number | null,
+  of: number | null,
+  total: number | null,
+) {
+  return fraction === null
+    ? '—'
+    : `${formatPercent(fraction)} (${of} of ${total})`;
 }
 
 /** The KPIs of every region over the chosen window, one row per region. */
@@ -195,7 +201,10 @@ export function KpiTrend(props: { region?: string }) {
             'satisfaction (1-5)': m.customerSatisfaction.average,
           }));
           const charts: Array<[string, string[]]> = [
-            ['Counts', ['active users', 'invoices generated', 'invoices processed']],
+            [
+              'Counts',
+              ['active users', 'invoices generated', 'invoices processed'],
+            ],
             ['Rates (%)', ['quiz completion %', 'safety compliance %']],
             ['Customer satisfaction', ['satisfaction (1-5)']],
           ];

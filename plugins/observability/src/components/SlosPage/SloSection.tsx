@@ -78,7 +78,12 @@ export function SloSection(props: { service?: string; region?: string }) {
         return [...byRegion.entries()]
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([name, list]) => (
-            <Box key={name} mb={3} component="section" aria-label={`SLOs in ${name || 'unknown region'}`}>
+            <Box
+              key={name}
+              mb={3}
+              component="section"
+              aria-label={`SLOs in ${name || 'unknown region'}`}
+            >
               <Typography variant="h5" gutterBottom>
                 {name || 'Unknown region'}
               </Typography>
@@ -161,7 +166,9 @@ function SloCard(props: { slo: Slo }) {
                 </TableCell>
                 <TableCell>{formatBudget(o)}</TableCell>
                 {windows.map(w => (
-                  <TableCell key={w}>{formatBurnRate(o.burnRates[w])}</TableCell>
+                  <TableCell key={w}>
+                    {formatBurnRate(o.burnRates[w])}
+                  </TableCell>
                 ))}
               </TableRow>
             ))}

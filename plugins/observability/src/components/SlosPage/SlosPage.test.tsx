@@ -62,7 +62,9 @@ describe('SlosPage', () => {
     });
     const availability = within(table).getAllByRole('row')[1];
     // Burning twice the pace overspends the budget: -100% of 43 min.
-    expect(within(availability).getByText('-100.00% (-43 min 12 s)')).toBeInTheDocument();
+    expect(
+      within(availability).getByText('-100.00% (-43 min 12 s)'),
+    ).toBeInTheDocument();
     expect(within(availability).getAllByText('2.00')).toHaveLength(2);
     expect(within(availability).getByText('—')).toBeInTheDocument();
     // A service without requests in the period says so.
@@ -111,7 +113,9 @@ describe('SlosPage', () => {
     }
     expect(trendCalls.every(q => q.region === 'us-east-1')).toBe(true);
     // Only that region's SLOs.
-    expect(screen.queryByRole('region', { name: 'SLOs in eu-west-1' })).toBeNull();
+    expect(
+      screen.queryByRole('region', { name: 'SLOs in eu-west-1' }),
+    ).toBeNull();
     expect(
       screen.getByRole('region', { name: 'SLOs in us-east-1' }),
     ).toBeInTheDocument();
