@@ -236,6 +236,13 @@ export function alert(overrides: Partial<Alert> = {}): Alert {
   };
 }
 
+function statusOf(burnRate: number | null): 'ok' | 'breached' | 'no_data' {
+  if (burnRate === null) {
+    return 'no_data';
+  }
+  return burnRate > 1 ? 'breached' : 'ok';
+}
+
 export function slo(
   service: string,
   region: string,
@@ -249,11 +256,7 @@ export function slo(
     objective: target,
     description: `${name} objective`,
     sli: burnRate === null ? null : 1 - (1 - target) * burnRate,
-    status: (burnRate === null
-      ? 'no_data'
-      : burnRate > 1
-      ? 'breached'
-      : 'ok') as 'ok' | 'breached' | 'no_data',
+    status: statusOf(burnRate),
     errorBudget: {
       remainingFraction: burnRate === null ? 1 : 1 - burnRate,
       remainingSeconds: burnRate === null ? 2592 : 2592 * (1 - burnRate),
