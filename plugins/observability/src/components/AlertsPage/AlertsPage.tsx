@@ -198,10 +198,8 @@ function AlertTable(props: {
     <Table size="small" aria-label="Alerts">
       <TableHead>
         <TableRow>
-          <TableCell>Severity</TableCell>
           <TableCell>State</TableCell>
-          <TableCell>Service</TableCell>
-          <TableCell>Region</TableCell>
+          <TableCell>Service and region</TableCell>
           <TableCell>Alert</TableCell>
           <TableCell>Value</TableCell>
           <TableCell>Started</TableCell>
@@ -212,15 +210,25 @@ function AlertTable(props: {
       <TableBody>
         {page.alerts.map(alert => (
           <TableRow key={alert.id} data-testid="alert-row">
-            <TableCell>{alert.severity}</TableCell>
             <TableCell>
-              {alert.state}
-              {alert.silencedBy.length > 0 && ' (silenced)'}
+              <Typography variant="body2">
+                {alert.state}
+                {alert.silencedBy.length > 0 && ' (silenced)'}
+              </Typography>
+              <Typography variant="caption" color="textSecondary">
+                {alert.severity}
+              </Typography>
             </TableCell>
-            <TableCell>{alert.service}</TableCell>
-            <TableCell>{alert.region || 'unknown'}</TableCell>
             <TableCell>
-              <Typography variant="body2">{alert.ruleId}</Typography>
+              <Typography variant="body2">{alert.service}</Typography>
+              <Typography variant="caption" color="textSecondary">
+                {alert.region || 'unknown region'}
+              </Typography>
+            </TableCell>
+            <TableCell>
+              <Typography variant="body2" style={{ wordBreak: 'break-word' }}>
+                {alert.ruleId}
+              </Typography>
               {alert.annotations.summary && (
                 <Typography variant="caption" color="textSecondary">
                   {alert.annotations.summary}
@@ -233,7 +241,7 @@ function AlertTable(props: {
               <Handled alert={alert} />
             </TableCell>
             <TableCell>
-              <Box display="flex" style={{ gap: 4 }}>
+              <Box display="flex" flexWrap="wrap" style={{ gap: 4 }}>
                 {alert.state === 'firing' && (
                   <Button
                     size="small"

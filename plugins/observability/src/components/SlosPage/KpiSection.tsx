@@ -214,30 +214,32 @@ export function KpiTrend(props: { region?: string }) {
               <Typography variant="caption">
                 {data[0].time} to {data[data.length - 1].time} UTC
               </Typography>
-              {charts.map(([title, keys]) => (
-                <Box key={title} mt={1}>
-                  <Typography variant="subtitle2">{title}</Typography>
-                  <ResponsiveContainer width="100%" height={140}>
-                    <LineChart data={data}>
-                      <CartesianGrid strokeDasharray="3 3" />
-                      <XAxis dataKey="time" fontSize={10} />
-                      <YAxis width={40} fontSize={10} />
-                      <Tooltip />
-                      <Legend />
-                      {keys.map((key, i) => (
-                        <Line
-                          key={key}
-                          type="monotone"
-                          dataKey={key}
-                          stroke={colours[i]}
-                          connectNulls={false}
-                          isAnimationActive={false}
-                        />
-                      ))}
-                    </LineChart>
-                  </ResponsiveContainer>
-                </Box>
-              ))}
+              <Box display="flex" flexWrap="wrap" style={{ gap: 16 }}>
+                {charts.map(([title, keys]) => (
+                  <Box key={title} mt={1} flex="1 1 300px">
+                    <Typography variant="subtitle2">{title}</Typography>
+                    <ResponsiveContainer width="100%" height={140}>
+                      <LineChart data={data}>
+                        <CartesianGrid strokeDasharray="3 3" />
+                        <XAxis dataKey="time" fontSize={10} />
+                        <YAxis width={40} fontSize={10} />
+                        <Tooltip />
+                        <Legend />
+                        {keys.map((key, i) => (
+                          <Line
+                            key={key}
+                            type="monotone"
+                            dataKey={key}
+                            stroke={colours[i]}
+                            connectNulls={false}
+                            isAnimationActive={false}
+                          />
+                        ))}
+                      </LineChart>
+                    </ResponsiveContainer>
+                  </Box>
+                ))}
+              </Box>
             </div>
           );
         }}

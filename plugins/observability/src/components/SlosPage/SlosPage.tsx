@@ -35,14 +35,14 @@ export function SlosPage() {
           />
         </Box>
         <Grid container spacing={3}>
-          <Grid item xs={12} lg={7}>
+          <Grid item xs={12}>
             <KpiTable
               region={region}
               window={filters.get('window')}
               onWindow={value => filters.update({ window: value })}
             />
           </Grid>
-          <Grid item xs={12} lg={5}>
+          <Grid item xs={12}>
             <KpiTrend region={region} />
           </Grid>
           <Grid item xs={12}>
