@@ -1,7 +1,9 @@
 import {
+  mockApis,
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   act,
   fireEvent,
@@ -21,9 +23,14 @@ import { AlertsPage } from './AlertsPage';
 async function renderPage(
   api: ReturnType<typeof mockObservabilityApi>,
   query = '',
+  authorize:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
 ) {
   return renderInTestApp(
-    <TestApiProvider apis={[[observabilityApiRef, api]]}>
+    <TestApiProvider
+      apis={[[observabilityApiRef, api], mockApis.permission({ authorize })]}
+    >
       <AlertsPage />
     </TestApiProvider>,
     {
@@ -205,6 +212,36 @@ describe('AlertsPage', () => {
         duration: '1h',
       }),
     );
+  });
+
+  it('hides the actions from a user without observability.alert.update', async () => {
+    const api = workingApi({
+      listSilences: jest.fn().mockResolvedValue([
+        {
+          id: 's1',
+          matchers: [{ name: 'service', value: 'quiz-service' }],
+          comment: 'deploying',
+          createdBy: 'user:default/jane.doe',
+          createdAt: '2026-12-03T10:00:00.000Z',
+          startsAt: '2026-12-03T10:00:00.000Z',
+          endsAt: '2026-12-03T11:00:00.000Z',
+          state: 'active',
+        },
+      ]),
+    });
+
+    await renderPage(api, '', AuthorizeResult.DENY);
+
+    const row = (await screen.findAllByTestId('alert-row'))[0];
+    expect(
+      screen.getByText(/needs the observability.alert.update permission/),
+    ).toBeInTheDocument();
+    expect(within(row).queryByRole('button')).toBeNull();
+    const silences = await screen.findByRole('table', { name: 'Silences' });
+    expect(
+      within(silences).getByText('service=quiz-service'),
+    ).toBeInTheDocument();
+    expect(within(silences).queryByRole('button', { name: 'End' })).toBeNull();
   });
 
   it('changes a filter in the URL and starts again at the first page', async () => {

@@ -1,5 +1,6 @@
 import { Content, Header, InfoCard, Page } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
@@ -16,6 +17,7 @@ import {
   AlertQuery,
   AlertSeverity,
   AlertState,
+  alertUpdatePermission,
   observabilityApiRef,
 } from '../../api';
 import { SelectFilter, TextFilter, useUrlFilters } from '../common/Filters';
@@ -46,6 +48,10 @@ function oneOf<T extends string>(value: string | undefined, known: T[]) {
  */
 export function AlertsPage() {
   const filters = useUrlFilters();
+  // Hides the buttons of what the engine would refuse; it still checks.
+  const { allowed: canAct } = usePermission({
+    permission: alertUpdatePermission,
+  });
   const query: AlertQuery = {
     state: oneOf(filters.get('state'), STATES),
     severity: oneOf(filters.get('severity'), SEVERITIES),
@@ -99,6 +105,7 @@ export function AlertsPage() {
           <Grid item xs={12}>
             <AlertList
               query={query}
+              canAct={canAct}
               onOffset={offset =>
                 filters.update({ offset: offset ? String(offset) : '' })
               }
@@ -111,7 +118,7 @@ export function AlertsPage() {
             />
           </Grid>
           <Grid item xs={12} lg={6}>
-            <SilencesCard />
+            <SilencesCard canAct={canAct} />
           </Grid>
         </Grid>
       </Content>
@@ -121,9 +128,10 @@ export function AlertsPage() {
 
 function AlertList(props: {
   query: AlertQuery;
+  canAct: boolean;
   onOffset: (offset: number) => void;
 }) {
-  const { query, onOffset } = props;
+  const { query, canAct, onOffset } = props;
   const api = useApi(observabilityApiRef);
   const state = usePolling(() => api.listAlerts(query), JSON.stringify(query));
   const [open, setOpen] = useState<{ alert: Alert; action: AlertAction }>();
@@ -138,8 +146,18 @@ function AlertList(props: {
       >
         {page => (
           <>
+            {!canAct && (
+              <Box px={2} pt={2}>
+                <Typography variant="body2" color="textSecondary">
+                  You can read alerts here; acknowledging, resolving and
+                  silencing them needs the observability.alert.update
+                  permission.
+                </Typography>
+              </Box>
+            )}
             <AlertTable
               page={page}
+              canAct={canAct}
               onAction={(alert, action) => setOpen({ alert, action })}
             />
             <Pager page={page} onOffset={onOffset} />
@@ -191,9 +209,10 @@ function Pager(props: { page: AlertPage; onOffset: (offset: number) => void }) {
 
 function AlertTable(props: {
   page: AlertPage;
+  canAct: boolean;
   onAction: (alert: Alert, action: AlertAction) => void;
 }) {
-  const { page, onAction } = props;
+  const { page, canAct, onAction } = props;
   return (
     <Table size="small" aria-label="Alerts">
       <TableHead>
@@ -242,7 +261,7 @@ function AlertTable(props: {
             </TableCell>
             <TableCell>
               <Box display="flex" flexWrap="wrap" style={{ gap: 4 }}>
-                {alert.state === 'firing' && (
+                {canAct && alert.state === 'firing' && (
                   <Button
                     size="small"
                     variant="outlined"
@@ -251,7 +270,7 @@ function AlertTable(props: {
                     Acknowledge
                   </Button>
                 )}
-                {alert.state !== 'resolved' && (
+                {canAct && alert.state !== 'resolved' && (
                   <>
                     <Button
                       size="small"

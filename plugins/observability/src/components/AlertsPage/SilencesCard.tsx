@@ -19,7 +19,7 @@ function inForceFirst(a: Silence, b: Silence) {
   return rank(a) - rank(b) || b.createdAt.localeCompare(a.createdAt);
 }
 
-export function SilencesCard() {
+export function SilencesCard(props: { canAct: boolean }) {
   const api = useApi(observabilityApiRef);
   const state = usePolling(() => api.listSilences(), 'silences');
   const [error, setError] = useState<string>();
@@ -74,7 +74,7 @@ export function SilencesCard() {
                   </TableCell>
                   <TableCell>{silence.state}</TableCell>
                   <TableCell>
-                    {silence.state !== 'expired' && (
+                    {props.canAct && silence.state !== 'expired' && (
                       <Button size="small" onClick={() => end(silence.id)}>
                         End
                       </Button>
