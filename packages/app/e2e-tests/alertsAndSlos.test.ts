@@ -46,7 +46,9 @@ test('the Alerts and SLOs & KPIs pages show live data, and an alert is acknowled
     const sidebar = page.getByRole('navigation', { name: 'sidebar nav' });
     await sidebar.getByRole('link', { name: 'Alerts', exact: true }).click();
     await expect(page).toHaveURL(/\/alerts/);
-    await expect(page.getByRole('heading', { name: 'Alerts' })).toBeVisible();
+    await expect(
+      page.getByRole('heading', { name: 'Alerts', level: 1 }),
+    ).toBeVisible();
 
     // Filters go to the URL.
     const service = page.getByLabel('Service');
@@ -108,6 +110,11 @@ test('the Alerts and SLOs & KPIs pages show live data, and an alert is acknowled
       path: testInfo.outputPath('slos-and-kpis.png'),
       fullPage: true,
     });
+    // The page scrolls inside Backstage's content area: bring the SLOs in.
+    await page
+      .getByRole('table', { name: 'SLOs of api-gateway@eu-west-1' })
+      .scrollIntoViewIfNeeded();
+    await page.screenshot({ path: testInfo.outputPath('slos.png') });
   } finally {
     await page.request.delete(`/api/observability/alert-rules/${ruleId}`, {
       headers: auth,
