@@ -254,7 +254,9 @@ function AlertTable(props: {
                 </Typography>
               )}
             </TableCell>
-            <TableCell>{formatValue(alert.value)}</TableCell>
+            <TableCell style={{ whiteSpace: 'nowrap' }}>
+              {formatValue(alert.value)}
+            </TableCell>
             <TableCell>{formatTime(Date.parse(alert.startsAt))}</TableCell>
             <TableCell>
               <Handled alert={alert} />

@@ -25,6 +25,8 @@ import { AppLink, useAlertsLink } from '../common/links';
 import { PolledContent } from '../common/states';
 import { usePolling } from '../common/usePolling';
 
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 const OBJECTIVE_COLOURS: Record<string, string> = {
   availability: '#1976d2',
   latency: '#7b1fa2',
@@ -91,7 +93,7 @@ export function SloSection(props: { service?: string; region?: string }) {
                 {list
                   .sort((a, b) => a.service.localeCompare(b.service))
                   .map(s => (
-                    <Grid item xs={12} lg={6} key={s.id}>
+                    <Grid item xs={12} xl={6} key={s.id}>
                       <SloCard slo={s} />
                     </Grid>
                   ))}
@@ -164,9 +166,9 @@ function SloCard(props: { slo: Slo }) {
                   {o.sli === null ? '—' : formatPercent(o.sli)}
                   {o.status === 'breached' && ' breached'}
                 </TableCell>
-                <TableCell>{formatBudget(o)}</TableCell>
+                <TableCell style={NO_WRAP}>{formatBudget(o)}</TableCell>
                 {windows.map(w => (
-                  <TableCell key={w}>
+                  <TableCell key={w} style={NO_WRAP}>
                     {formatBurnRate(o.burnRates[w])}
                   </TableCell>
                 ))}
