@@ -232,10 +232,12 @@ describe('AlertsPage', () => {
 
     await renderPage(api, '', AuthorizeResult.DENY);
 
-    const row = (await screen.findAllByTestId('alert-row'))[0];
+    // usePermission caches answers across renders (SWR), so an earlier
+    // test's "allow" may show first until the DENY comes back.
     expect(
-      screen.getByText(/needs the observability.alert.update permission/),
+      await screen.findByText(/needs the observability.alert.update permission/),
     ).toBeInTheDocument();
+    const row = screen.getAllByTestId('alert-row')[0];
     expect(within(row).queryByRole('button')).toBeNull();
     const silences = await screen.findByRole('table', { name: 'Silences' });
     expect(
