@@ -136,7 +136,9 @@ describe('AlertsPage', () => {
 
     await renderPage(api);
     const row = (await screen.findAllByTestId('alert-row'))[0];
-    fireEvent.click(within(row).getByRole('button', { name: 'Acknowledge' }));
+    fireEvent.click(
+      await within(row).findByRole('button', { name: 'Acknowledge' }),
+    );
     const dialog = await screen.findByRole('dialog');
     fireEvent.change(within(dialog).getByLabelText('Comment (optional)'), {
       target: { value: 'looking' },
@@ -168,7 +170,9 @@ describe('AlertsPage', () => {
 
     await renderPage(api);
     const row = (await screen.findAllByTestId('alert-row'))[0];
-    fireEvent.click(within(row).getByRole('button', { name: 'Resolve' }));
+    fireEvent.click(
+      await within(row).findByRole('button', { name: 'Resolve' }),
+    );
     const dialog = await screen.findByRole('dialog');
     const submit = within(dialog).getByRole('button', { name: 'Resolve' });
     expect(submit).toBeDisabled();
@@ -194,7 +198,9 @@ describe('AlertsPage', () => {
 
     await renderPage(api);
     const row = (await screen.findAllByTestId('alert-row'))[0];
-    fireEvent.click(within(row).getByRole('button', { name: 'Silence' }));
+    fireEvent.click(
+      await within(row).findByRole('button', { name: 'Silence' }),
+    );
     const dialog = await screen.findByRole('dialog');
     fireEvent.click(within(dialog).getByLabelText('region=eu-west-1'));
     fireEvent.change(within(dialog).getByLabelText(/Why silence it/), {
