@@ -241,7 +241,9 @@ describe('AlertsPage', () => {
     // usePermission caches answers across renders (SWR), so an earlier
     // test's "allow" may show first until the DENY comes back.
     expect(
-      await screen.findByText(/needs the observability.alert.update permission/),
+      await screen.findByText(
+        /needs the observability.alert.update permission/,
+      ),
     ).toBeInTheDocument();
     const row = screen.getAllByTestId('alert-row')[0];
     expect(within(row).queryByRole('button')).toBeNull();
