@@ -41,6 +41,9 @@ test('the mesh and traces pages show live data, from a mesh edge to one of its t
     fullPage: true,
   });
 
+  await expect(
+    panel.getByRole('link', { name: `Alerts of ${callee}` }),
+  ).toHaveAttribute('href', `/alerts?service=${callee}`);
   await panel.getByRole('link', { name: `Traces of ${callee}` }).click();
   await expect(page).toHaveURL(
     new RegExp(`/traces-and-logs\\?tab=traces&service=${callee}`),
@@ -107,7 +110,7 @@ test('the logs tab shows live log records and leads to their trace', async ({
   await expect(page.getByTestId('span-row').first()).toBeVisible();
 });
 
-test("api-gateway's Observability tab shows its regions and neighbours", async ({
+test("api-gateway's Observability tab shows its regions, neighbours and SLOs", async ({
   page,
 }, testInfo) => {
   await signInAsGuest(page);
@@ -129,6 +132,14 @@ test("api-gateway's Observability tab shows its regions and neighbours", async (
       .getByText('calls')
       .first(),
   ).toBeVisible({ timeout: LIVE_DATA_TIMEOUT });
+  // Its SLOs come from the same live requests; alerts may or may not be
+  // open, and the card links to the Alerts page either way.
+  await expect(
+    page.getByRole('table', { name: 'Service SLOs' }).getByRole('row').nth(1),
+  ).toBeVisible({ timeout: LIVE_DATA_TIMEOUT });
+  await expect(
+    page.getByRole('link', { name: 'All alerts of api-gateway' }),
+  ).toHaveAttribute('href', '/alerts?service=api-gateway');
   await page.screenshot({
     path: testInfo.outputPath('api-gateway-observability.png'),
     fullPage: true,

@@ -6,5 +6,10 @@
  */
 export { observabilityPlugin as default } from './plugin';
 export * from './api';
-export { meshRouteRef, tracesRouteRef } from './routes';
+export {
+  alertsRouteRef,
+  meshRouteRef,
+  slosRouteRef,
+  tracesRouteRef,
+} from './routes';
 export { SERVICE_NAME_ANNOTATION } from './components/EntityTab/annotation';

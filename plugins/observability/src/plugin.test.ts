@@ -7,6 +7,8 @@ describe('observabilityPlugin', () => {
     'api:observability',
     'page:observability/mesh',
     'page:observability/traces',
+    'page:observability/alerts',
+    'page:observability/slos',
     'entity-content:observability',
   ])('provides %s', id => {
     expect(observabilityPlugin.getExtension(id as any)).toBeDefined();

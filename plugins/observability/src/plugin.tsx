@@ -7,10 +7,17 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import AccountTreeIcon from '@material-ui/icons/AccountTree';
+import AssessmentIcon from '@material-ui/icons/Assessment';
+import NotificationsActiveIcon from '@material-ui/icons/NotificationsActive';
 import TimelineIcon from '@material-ui/icons/Timeline';
 import { observabilityApiRef, ObservabilityClient } from './api';
 import { SERVICE_NAME_ANNOTATION } from './components/EntityTab/annotation';
-import { meshRouteRef, tracesRouteRef } from './routes';
+import {
+  alertsRouteRef,
+  meshRouteRef,
+  slosRouteRef,
+  tracesRouteRef,
+} from './routes';
 
 const observabilityApi = ApiBlueprint.make({
   params: defineParams =>
@@ -48,6 +55,32 @@ const meshPage = PageBlueprint.make({
   },
 });
 
+const alertsPage = PageBlueprint.make({
+  name: 'alerts',
+  params: {
+    path: '/alerts',
+    title: 'Alerts',
+    icon: <NotificationsActiveIcon />,
+    routeRef: alertsRouteRef,
+    noHeader: true,
+    loader: () =>
+      import('./components/AlertsPage/AlertsPage').then(m => <m.AlertsPage />),
+  },
+});
+
+const slosPage = PageBlueprint.make({
+  name: 'slos',
+  params: {
+    path: '/slos-and-kpis',
+    title: 'SLOs & KPIs',
+    icon: <AssessmentIcon />,
+    routeRef: slosRouteRef,
+    noHeader: true,
+    loader: () =>
+      import('./components/SlosPage/SlosPage').then(m => <m.SlosPage />),
+  },
+});
+
 const serviceContent = EntityContentBlueprint.make({
   params: {
     path: 'observability',
@@ -63,14 +96,25 @@ const serviceContent = EntityContentBlueprint.make({
 });
 
 /**
- * The observability pages: Traces & logs, Mesh, and the Observability tab
- * of each service's catalog page. The Regions, Zero trust, Alerts and SLO
- * pages join this plugin (or sit beside it) when their backends exist.
+ * The observability pages: Traces & logs, Mesh, Alerts, SLOs & KPIs, and
+ * the Observability tab of each service's catalog page.
  */
 export const observabilityPlugin = createFrontendPlugin({
   pluginId: 'observability',
   title: 'Observability',
   icon: <TimelineIcon />,
-  routes: { traces: tracesRouteRef, mesh: meshRouteRef },
-  extensions: [observabilityApi, tracesPage, meshPage, serviceContent],
+  routes: {
+    traces: tracesRouteRef,
+    mesh: meshRouteRef,
+    alerts: alertsRouteRef,
+    slos: slosRouteRef,
+  },
+  extensions: [
+    observabilityApi,
+    tracesPage,
+    meshPage,
+    alertsPage,
+    slosPage,
+    serviceContent,
+  ],
 });

@@ -3,3 +3,7 @@ import { createRouteRef } from '@backstage/frontend-plugin-api';
 export const tracesRouteRef = createRouteRef();
 
 export const meshRouteRef = createRouteRef();
+
+export const alertsRouteRef = createRouteRef();
+
+export const slosRouteRef = createRouteRef();

@@ -10,8 +10,15 @@ class ResizeObserverStub {
   }
 
   observe(target: Element) {
+    // Recharts' ResponsiveContainer reads the entry's contentRect.
+    const { offsetWidth: width, offsetHeight: height } = target as HTMLElement;
     this.callback(
-      [{ target } as unknown as ResizeObserverEntry],
+      [
+        {
+          target,
+          contentRect: { width, height },
+        } as unknown as ResizeObserverEntry,
+      ],
       this as unknown as ResizeObserver,
     );
   }

@@ -73,4 +73,92 @@ describe('ObservabilityClient', () => {
       'Invalid traceId: a trace id is 32 hex digits',
     );
   });
+
+  it('asks /alerts with the filters and paging that are set', async () => {
+    const { client, fetch } = clientAnswering(200, {
+      alerts: [],
+      total: 0,
+      offset: 50,
+      limit: 50,
+    });
+
+    const page = await client.listAlerts({
+      state: 'firing',
+      service: 'quiz-service',
+      region: '',
+      offset: 50,
+    });
+
+    expect(page.total).toBe(0);
+    expect(fetch).toHaveBeenCalledWith(
+      'http://portal.test/api/observability/alerts?state=firing&service=quiz-service&offset=50',
+    );
+  });
+
+  it('posts the acknowledgement comment and the resolve reason as JSON', async () => {
+    const { client, fetch } = clientAnswering(200, { id: 'a1' });
+
+    await client.acknowledgeAlert('a1', 'looking');
+    await client.resolveAlert('a1', 'rolled back');
+
+    expect(fetch).toHaveBeenNthCalledWith(
+      1,
+      'http://portal.test/api/observability/alerts/a1/acknowledge',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"comment":"looking"}',
+      },
+    );
+    expect(fetch.mock.calls[1][0]).toBe(
+      'http://portal.test/api/observability/alerts/a1/resolve',
+    );
+    expect((fetch.mock.calls[1] as any)[1].body).toBe(
+      '{"reason":"rolled back"}',
+    );
+  });
+
+  it('unwraps groups, silences, rules and SLOs, and ends a silence with DELETE', async () => {
+    const { client, fetch } = clientAnswering(200, {
+      groups: ['g'],
+      silences: ['s'],
+      rules: ['r'],
+      slos: ['o'],
+    });
+
+    expect(await client.getAlertGroups()).toEqual(['g']);
+    expect(await client.listSilences()).toEqual(['s']);
+    expect(await client.listAlertRules()).toEqual(['r']);
+    expect(await client.listSlos()).toEqual(['o']);
+    await client.expireSilence('s 1');
+
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://portal.test/api/observability/silences/s%201',
+      { method: 'DELETE' },
+    );
+  });
+
+  it('asks for the business KPIs of one region over a window', async () => {
+    const { client, fetch } = clientAnswering(200, { region: 'eu-west-1' });
+
+    await client.getBusinessMetrics({
+      from: '2026-12-03T10:00:00.000Z',
+      to: '2026-12-03T10:05:00.000Z',
+      region: 'eu-west-1',
+    });
+
+    expect(fetch).toHaveBeenCalledWith(
+      'http://portal.test/api/observability/business/metrics?from=2026-12-03T10%3A00%3A00.000Z&to=2026-12-03T10%3A05%3A00.000Z&region=eu-west-1',
+    );
+  });
+
+  it('treats a 204 as no body', async () => {
+    const fetch = jest.fn(async () => new Response(null, { status: 204 }));
+    const client = new ObservabilityClient({
+      discoveryApi: { getBaseUrl: async id => `http://portal.test/api/${id}` },
+      fetchApi: { fetch: fetch as any },
+    });
+
+    await expect(client.deleteAlertRule('low-rate')).resolves.toBeUndefined();
+  });
 });

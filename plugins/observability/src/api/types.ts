@@ -176,3 +176,215 @@ export interface LogQuery extends TimeWindow {
   limit?: number;
   cursor?: string;
 }
+
+/** How urgent an alert is: a page wakes someone, a ticket waits. */
+export type AlertSeverity = 'page' | 'ticket' | 'info';
+
+export type AlertState = 'firing' | 'acknowledged' | 'resolved';
+
+/** One occurrence of an alert, as `GET /alerts` gives it. */
+export interface Alert {
+  /** 32 lower-case hex digits. */
+  id: string;
+  fingerprint: string;
+  occurrence: number;
+  ruleId: string;
+  severity: AlertSeverity;
+  service: string;
+  /** Empty when the telemetry named no region. */
+  region: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: AlertState;
+  /** The series value at the last evaluation that breached. */
+  value: number;
+  startsAt: string;
+  lastEvaluatedAt: string;
+  acknowledgedAt?: string;
+  /** The user's entity ref, as the engine recorded it. */
+  acknowledgedBy?: string;
+  acknowledgeComment?: string;
+  resolvedAt?: string;
+  /** A user entity ref, or `system` when the condition cleared. */
+  resolvedBy?: string;
+  resolveReason?: string;
+  /** Ids of the active silences that match the alert. */
+  silencedBy: string[];
+}
+
+export interface AlertQuery {
+  state?: AlertState;
+  severity?: AlertSeverity;
+  service?: string;
+  region?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface AlertPage {
+  alerts: Alert[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+/** Open alerts of one service in one region. */
+export interface AlertGroup {
+  service: string;
+  region: string;
+  firing: number;
+  acknowledged: number;
+  alerts: Alert[];
+}
+
+export interface AlertHistoryEntry {
+  service: string;
+  region: string;
+  alerts: number;
+  acknowledged: number;
+  resolved: number;
+  /** Mean time to acknowledge; null when none was acknowledged. */
+  mttaSeconds: number | null;
+  /** Mean time to resolve; null when none was resolved. */
+  mttrSeconds: number | null;
+}
+
+export interface AlertHistory {
+  from: string;
+  to: string;
+  services: AlertHistoryEntry[];
+}
+
+export interface SilenceMatcher {
+  name: string;
+  value: string;
+  isRegex?: boolean;
+}
+
+export interface Silence {
+  id: string;
+  matchers: SilenceMatcher[];
+  comment: string;
+  createdBy: string;
+  createdAt: string;
+  startsAt: string;
+  endsAt: string;
+  state: 'pending' | 'active' | 'expired';
+}
+
+export interface NewSilence {
+  matchers: SilenceMatcher[];
+  comment: string;
+  startsAt?: string;
+  endsAt?: string;
+  /** Such as `2h`; used when endsAt is not given. */
+  duration?: string;
+}
+
+/** An alert rule, from config (read-only) or added through the API. */
+export interface AlertRule {
+  id: string;
+  series: string;
+  window: string;
+  operator: '>' | '>=' | '<' | '<=';
+  threshold: number;
+  for?: string;
+  severity: AlertSeverity;
+  labels?: Record<string, string>;
+  scope?: { service?: string; region?: string; route?: string };
+  summary?: string;
+  eventName?: string;
+}
+
+export interface AlertRuleView {
+  rule: AlertRule;
+  /** Config rules cannot be changed through the API. */
+  source: 'config' | 'api';
+  createdBy?: string;
+  createdAt?: string;
+  updatedBy?: string;
+  updatedAt?: string;
+}
+
+export type SloObjectiveName = 'availability' | 'latency' | 'error_rate';
+
+export interface SloObjective {
+  name: SloObjectiveName;
+  /** The share of good requests asked for, 0 to 1. */
+  objective: number;
+  description: string;
+  /** Good requests over the period; null when there were none. */
+  sli: number | null;
+  status: 'ok' | 'breached' | 'no_data';
+  /** The fraction is below 0 once the budget is overspent. */
+  errorBudget: { remainingFraction: number; remainingSeconds: number };
+  /** Burn rate per window (`5m`, `1h`, ...); null for no requests. */
+  burnRates: Record<string, number | null>;
+  alerts: Array<{
+    tier: string;
+    severity: string;
+    factor: number;
+    longWindow: string;
+    shortWindow: string;
+    burning: boolean;
+  }>;
+}
+
+/** The SLOs of one service in one region; id `service@region`. */
+export interface Slo {
+  id: string;
+  service: string;
+  region: string;
+  targets: {
+    availability: number;
+    p95Ms: number;
+    errorRate: number;
+    periodDays: number;
+  };
+  period: string;
+  evaluatedAt: string;
+  objectives: SloObjective[];
+}
+
+/** The business KPIs over a window; a KPI without data is null. */
+export interface BusinessMetrics {
+  from: string;
+  to: string;
+  /** The region asked for; null for all regions. */
+  region: string | null;
+  activeUsers: {
+    total: number | null;
+    byRegion: Array<{ region: string; users: number }>;
+  };
+  quizzes: {
+    started: number | null;
+    completed: number | null;
+    completionRate: number | null;
+  };
+  safetyChecks: {
+    total: number | null;
+    compliant: number | null;
+    complianceRate: number | null;
+  };
+  invoices: { generated: number | null; processed: number | null };
+  customerSatisfaction: { responses: number | null; average: number | null };
+}
+
+export interface SecurityDashboard {
+  from: string;
+  to: string;
+  authentication: {
+    attempts: number;
+    succeeded: number;
+    failed: number;
+    successRate: number | null;
+  };
+  threats: { total: number; byType: Array<{ type: string; count: number }> };
+  blockedIps: Array<Record<string, unknown>>;
+  policyViolations: {
+    total: number;
+    byPolicy: Array<{ policyId: string; count: number }>;
+  };
+  decisions: Array<{ decision: string; count: number }>;
+  riskScores: Array<{ range: string; count: number }>;
+}

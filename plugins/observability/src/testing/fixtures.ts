@@ -1,5 +1,14 @@
 import { ObservabilityApi } from '../api/ObservabilityApi';
-import { LogRecord, ServiceGraph, Span, TraceSummary } from '../api/types';
+import { ResponseError } from '@backstage/errors';
+import {
+  Alert,
+  BusinessMetrics,
+  LogRecord,
+  ServiceGraph,
+  Slo,
+  Span,
+  TraceSummary,
+} from '../api/types';
 
 export const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
@@ -167,6 +176,135 @@ export function mockObservabilityApi(
     getPerformanceOverview: unexpected('getPerformanceOverview'),
     getServiceGraph: unexpected('getServiceGraph'),
     getHealth: unexpected('getHealth'),
+    listAlerts: unexpected('listAlerts'),
+    getAlert: unexpected('getAlert'),
+    getAlertGroups: unexpected('getAlertGroups'),
+    getAlertHistory: unexpected('getAlertHistory'),
+    acknowledgeAlert: unexpected('acknowledgeAlert'),
+    resolveAlert: unexpected('resolveAlert'),
+    listSilences: unexpected('listSilences'),
+    createSilence: unexpected('createSilence'),
+    expireSilence: unexpected('expireSilence'),
+    listAlertRules: unexpected('listAlertRules'),
+    createAlertRule: unexpected('createAlertRule'),
+    deleteAlertRule: unexpected('deleteAlertRule'),
+    listSlos: unexpected('listSlos'),
+    getSlo: unexpected('getSlo'),
+    getBusinessMetrics: unexpected('getBusinessMetrics'),
+    getSecurityDashboard: unexpected('getSecurityDashboard'),
     ...overrides,
   } as jest.Mocked<ObservabilityApi>;
+}
+
+/** The engine's error body for a request it could not answer. */
+export async function engineDown() {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: {
+          name: 'Error',
+          message: 'connect ECONNREFUSED 127.0.0.1:5432',
+        },
+        response: { statusCode: 503 },
+      }),
+      { status: 503, headers: { 'content-type': 'application/json' } },
+    ) as any,
+  );
+}
+
+export function alert(overrides: Partial<Alert> = {}): Alert {
+  return {
+    id: '0123456789abcdef0123456789abcdef',
+    fingerprint: 'f'.repeat(64),
+    occurrence: 1,
+    ruleId: 'slo-availability-fast',
+    severity: 'page',
+    service: 'quiz-service',
+    region: 'eu-west-1',
+    labels: {
+      alertname: 'slo-availability-fast',
+      service: 'quiz-service',
+      region: 'eu-west-1',
+    },
+    annotations: { summary: 'quiz-service burns its availability budget' },
+    state: 'firing',
+    value: 20.5,
+    startsAt: '2026-12-03T10:00:00.000Z',
+    lastEvaluatedAt: '2026-12-03T10:05:00.000Z',
+    silencedBy: [],
+    ...overrides,
+  };
+}
+
+function statusOf(burnRate: number | null): 'ok' | 'breached' | 'no_data' {
+  if (burnRate === null) {
+    return 'no_data';
+  }
+  return burnRate > 1 ? 'breached' : 'ok';
+}
+
+export function slo(
+  service: string,
+  region: string,
+  burnRate: number | null = 2,
+): Slo {
+  const objective = (
+    name: 'availability' | 'latency' | 'error_rate',
+    target: number,
+  ) => ({
+    name,
+    objective: target,
+    description: `${name} objective`,
+    sli: burnRate === null ? null : 1 - (1 - target) * burnRate,
+    status: statusOf(burnRate),
+    errorBudget: {
+      remainingFraction: burnRate === null ? 1 : 1 - burnRate,
+      remainingSeconds: burnRate === null ? 2592 : 2592 * (1 - burnRate),
+    },
+    burnRates: { '5m': burnRate, '1h': burnRate, '6h': null },
+    alerts: [],
+  });
+  return {
+    id: `${service}@${region}`,
+    service,
+    region,
+    targets: {
+      availability: 0.999,
+      p95Ms: 2000,
+      errorRate: 0.01,
+      periodDays: 30,
+    },
+    period: '30d',
+    evaluatedAt: '2026-12-03T10:05:00.000Z',
+    objectives: [
+      objective('availability', 0.999),
+      objective('latency', 0.95),
+      objective('error_rate', 0.99),
+    ],
+  };
+}
+
+export function businessMetrics(
+  region: string | null,
+  activeUsers: number | null = 120,
+): BusinessMetrics {
+  return {
+    from: '2026-12-03T10:00:00.000Z',
+    to: '2026-12-03T10:05:00.000Z',
+    region,
+    activeUsers: {
+      total: activeUsers,
+      byRegion:
+        region === null && activeUsers !== null
+          ? [
+              { region: 'eu-west-1', users: activeUsers / 2 },
+              { region: 'us-east-1', users: activeUsers / 2 },
+            ]
+          : [],
+    },
+    quizzes: { started: 10, completed: 8, completionRate: 0.8 },
+    safetyChecks: { total: 50, compliant: 49, complianceRate: 0.98 },
+    invoices: { generated: 30, processed: 27 },
+    customerSatisfaction: { responses: 12, average: 4.25 },
+  };
 }

@@ -38,6 +38,8 @@ export const SidebarContent = NavContentBlueprint.make({
             <SidebarDivider />
             {nav.take('page:observability/mesh')}
             {nav.take('page:observability/traces')}
+            {nav.take('page:observability/alerts')}
+            {nav.take('page:observability/slos')}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}

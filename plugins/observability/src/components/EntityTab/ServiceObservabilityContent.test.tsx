@@ -6,11 +6,18 @@ import {
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
 import { observabilityApiRef } from '../../api';
-import { meshRouteRef, tracesRouteRef } from '../../routes';
 import {
+  alertsRouteRef,
+  meshRouteRef,
+  slosRouteRef,
+  tracesRouteRef,
+} from '../../routes';
+import {
+  alert,
   GRAPH,
   log,
   mockObservabilityApi,
+  slo,
   TRACES,
 } from '../../testing/fixtures';
 import { ServiceObservabilityContent } from './ServiceObservabilityContent';
@@ -40,6 +47,8 @@ async function renderTab(
       mountedRoutes: {
         '/mesh': meshRouteRef,
         '/traces-and-logs': tracesRouteRef,
+        '/alerts': alertsRouteRef,
+        '/slos-and-kpis': slosRouteRef,
       },
     },
   );
@@ -58,6 +67,33 @@ function workingApi() {
     searchLogs: jest
       .fn()
       .mockResolvedValue({ logs: [log('<img src=x onerror=alert(1)>')] }),
+    listSlos: jest
+      .fn()
+      .mockResolvedValue([
+        slo('api-gateway', 'eu-west-1', 0.5),
+        slo('quiz-service', 'eu-west-1', 2),
+      ]),
+    getAlertGroups: jest.fn().mockResolvedValue([
+      {
+        service: 'api-gateway',
+        region: 'eu-west-1',
+        firing: 1,
+        acknowledged: 0,
+        alerts: [
+          alert({
+            service: 'api-gateway',
+            annotations: { summary: '<script>x</script> gateway burns' },
+          }),
+        ],
+      },
+      {
+        service: 'quiz-service',
+        region: 'eu-west-1',
+        firing: 1,
+        acknowledged: 0,
+        alerts: [alert()],
+      },
+    ]),
   });
 }
 
@@ -99,6 +135,31 @@ describe('ServiceObservabilityContent', () => {
     );
   });
 
+  it("shows the service's open alerts and SLOs, linking to their pages", async () => {
+    const api = workingApi();
+
+    await renderTab(api);
+
+    const open = await screen.findByRole('table', { name: 'Open alerts' });
+    expect(within(open).getAllByRole('row')).toHaveLength(2);
+    expect(
+      within(open).getByText('<script>x</script> gateway burns'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'All alerts of api-gateway' }),
+    ).toHaveAttribute('href', '/alerts?service=api-gateway');
+
+    const slos = await screen.findByRole('table', { name: 'Service SLOs' });
+    // Three objectives of api-gateway in eu-west-1; quiz-service's left out.
+    expect(within(slos).getAllByRole('row')).toHaveLength(4);
+    expect(within(slos).getAllByText('5m 0.50 · 1h 0.50 · 6h —')).toHaveLength(
+      3,
+    );
+    expect(
+      screen.getByRole('link', { name: /All SLOs of this service/ }),
+    ).toHaveAttribute('href', '/slos-and-kpis?service=api-gateway');
+  });
+
   it('shows a clear error in each card when the engine is down', async () => {
     const down = () => Promise.reject(new Error('observability is down'));
     const api = mockObservabilityApi({
@@ -106,13 +167,15 @@ describe('ServiceObservabilityContent', () => {
       getServiceGraph: jest.fn(down),
       searchTraces: jest.fn(down),
       searchLogs: jest.fn(down),
+      listSlos: jest.fn(down),
+      getAlertGroups: jest.fn(down),
     });
 
     await renderTab(api);
 
     expect(
       await screen.findAllByText('Error: observability is down'),
-    ).toHaveLength(4);
+    ).toHaveLength(6);
   });
 
   it('says what to do when the service sent nothing yet', async () => {
@@ -128,9 +191,18 @@ describe('ServiceObservabilityContent', () => {
         .mockResolvedValue({ ...GRAPH, nodes: [], edges: [] }),
       searchTraces: jest.fn().mockResolvedValue([]),
       searchLogs: jest.fn().mockResolvedValue({ logs: [] }),
+      listSlos: jest.fn().mockResolvedValue([]),
+      getAlertGroups: jest.fn().mockResolvedValue([]),
     });
 
     await renderTab(api);
+
+    expect(
+      await screen.findByText('No open alerts for api-gateway'),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('No SLOs for api-gateway yet'),
+    ).toBeInTheDocument();
 
     expect(
       await screen.findByText(

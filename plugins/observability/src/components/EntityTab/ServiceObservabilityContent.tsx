@@ -14,6 +14,7 @@ import { PolledContent } from '../common/states';
 import { DEFAULT_WINDOW, resolveWindow } from '../common/timeWindow';
 import { usePolling } from '../common/usePolling';
 import { SERVICE_NAME_ANNOTATION } from './annotation';
+import { ServiceOpenAlertsCard, ServiceSlosCard } from './ServiceAlertCards';
 import { regionLabel } from '../MeshPage/MeshGraph';
 import { LogTable } from '../TracesPage/LogSearch';
 import { TraceTable } from '../TracesPage/TraceSearch';
@@ -41,6 +42,12 @@ export function ServiceObservabilityContent() {
     <Grid container spacing={3}>
       <Grid item xs={12}>
         <OverviewCard service={service} />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <ServiceOpenAlertsCard service={service} />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <ServiceSlosCard service={service} />
       </Grid>
       <Grid item xs={12}>
         <NeighboursCard service={service} />

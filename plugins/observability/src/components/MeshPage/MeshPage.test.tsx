@@ -4,7 +4,7 @@ import {
 } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { observabilityApiRef, ServiceGraph } from '../../api';
-import { meshRouteRef, tracesRouteRef } from '../../routes';
+import { alertsRouteRef, meshRouteRef, tracesRouteRef } from '../../routes';
 import { GRAPH, mockObservabilityApi } from '../../testing/fixtures';
 import { syntheticServiceGraph } from '../../testing/syntheticGraph';
 import { MeshPage } from './MeshPage';
@@ -25,6 +25,7 @@ async function renderPage(graph: ServiceGraph | Error, query = '') {
       mountedRoutes: {
         '/mesh': meshRouteRef,
         '/traces-and-logs': tracesRouteRef,
+        '/alerts': alertsRouteRef,
       },
     },
   );
@@ -89,6 +90,9 @@ describe('MeshPage', () => {
       'href',
       '/traces-and-logs?tab=logs&service=quiz-service&window=1h',
     );
+    expect(
+      within(panel).getByRole('link', { name: 'Alerts of quiz-service' }),
+    ).toHaveAttribute('href', '/alerts?service=quiz-service');
   });
 
   it('opens the node named in the URL', async () => {

@@ -18,7 +18,7 @@ import {
 } from 'recharts';
 import { ServiceGraphEdge, ServiceGraphNode } from '../../api';
 import { formatMs, formatPercent, formatRate } from '../common/format';
-import { AppLink, useTracesLink } from '../common/links';
+import { AppLink, useAlertsLink, useTracesLink } from '../common/links';
 import { nodeHealth, regionLabel } from './MeshGraph';
 
 /** One poll's RED numbers of a node or edge, kept while the page is open. */
@@ -42,6 +42,7 @@ export function MeshSidePanel(props: {
 }) {
   const { node, edge, history, window, onClose } = props;
   const tracesLink = useTracesLink();
+  const alertsLink = useAlertsLink();
 
   // Traces through an edge are the callee's; the engine's trace search
   // filters by service, so that is the closest it can answer.
@@ -120,7 +121,7 @@ export function MeshSidePanel(props: {
         <AppLink href={tracesLink({ tab: 'logs', service, window })}>
           Logs of {service}
         </AppLink>
-        {/* Alerts link: added when the alerts backend and page exist. */}
+        <AppLink href={alertsLink({ service })}>Alerts of {service}</AppLink>
       </Box>
       <RedChart history={history} />
     </Paper>

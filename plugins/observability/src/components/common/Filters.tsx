@@ -1,7 +1,7 @@
 import { useAppSearchParams } from '@backstage/frontend-plugin-api';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import { WINDOWS, windowName } from './timeWindow';
 
 /**
@@ -52,6 +52,8 @@ export function TextFilter(props: {
 }) {
   const { label, value, onChange, type = 'text', width = 180 } = props;
   const [draft, setDraft] = useState(value ?? '');
+  // An id ties the label to the input, for screen readers and tests.
+  const id = useId();
 
   useEffect(() => setDraft(value ?? ''), [value]);
 
@@ -64,6 +66,7 @@ export function TextFilter(props: {
 
   return (
     <TextField
+      id={id}
       label={label}
       type={type}
       value={draft}

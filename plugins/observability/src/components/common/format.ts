@@ -43,3 +43,26 @@ export function attributeText(value: AttributeValue): string {
   }
   return JSON.stringify(value);
 }
+
+/** A length of time in its largest unit and the next, such as `1 h 5 min`. */
+export function formatSeconds(seconds: number): string {
+  const sign = seconds < 0 ? '-' : '';
+  const total = Math.round(Math.abs(seconds));
+  const units: Array<[string, number]> = [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['min', 60],
+    ['s', 1],
+  ];
+  const first = units.findIndex(([, size]) => total >= size);
+  if (first === -1) {
+    return '0 s';
+  }
+  const [name, size] = units[first];
+  const parts = [`${Math.floor(total / size)} ${name}`];
+  const next = units[first + 1];
+  if (next && Math.floor((total % size) / next[1]) > 0) {
+    parts.push(`${Math.floor((total % size) / next[1])} ${next[0]}`);
+  }
+  return `${sign}${parts.join(' ')}`;
+}

@@ -1,7 +1,12 @@
 import { RouterLink, useRouteRef } from '@backstage/frontend-plugin-api';
 import MuiLink from '@material-ui/core/Link';
 import { ReactNode } from 'react';
-import { meshRouteRef, tracesRouteRef } from '../../routes';
+import {
+  alertsRouteRef,
+  meshRouteRef,
+  slosRouteRef,
+  tracesRouteRef,
+} from '../../routes';
 
 /** Query parameters of the Traces and logs page (see TracesPage). */
 export interface TracesLinkParams {
@@ -38,6 +43,28 @@ export function useTracesLink() {
 export function useMeshLink() {
   const route = useRouteRef(meshRouteRef);
   return (params: { region?: string; service?: string; window?: string }) =>
+    route ? withQuery(route(), params) : undefined;
+}
+
+/** Query parameters of the Alerts page (see AlertsPage). */
+export interface AlertsLinkParams {
+  state?: string;
+  severity?: string;
+  service?: string;
+  region?: string;
+}
+
+/** Builds links to the Alerts page; undefined when not mounted. */
+export function useAlertsLink() {
+  const route = useRouteRef(alertsRouteRef);
+  return (params: AlertsLinkParams) =>
+    route ? withQuery(route(), params) : undefined;
+}
+
+/** Builds links to the SLOs and KPIs page; undefined when not mounted. */
+export function useSlosLink() {
+  const route = useRouteRef(slosRouteRef);
+  return (params: { service?: string; region?: string }) =>
     route ? withQuery(route(), params) : undefined;
 }
 
