@@ -38,6 +38,7 @@ export const SidebarContent = NavContentBlueprint.make({
             <SidebarDivider />
             {nav.take('page:observability/mesh')}
             {nav.take('page:observability/traces')}
+            {nav.take('page:regions')}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}
