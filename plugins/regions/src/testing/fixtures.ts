@@ -1,5 +1,10 @@
 import { RegionsApi } from '../api/RegionsApi';
-import { Region, RegionDetail, WhatIfAnswer } from '../api/types';
+import {
+  Region,
+  RegionDetail,
+  ServicePerformance,
+  WhatIfAnswer,
+} from '../api/types';
 
 function region(
   id: string,
@@ -108,7 +113,9 @@ export function mockRegionsApi(
 ): jest.Mocked<RegionsApi> {
   return {
     listRegions: jest.fn(async () => REGIONS),
-    getRegion: jest.fn(async () => US_EAST_DETAIL),
+    getRegion: jest.fn<Promise<RegionDetail>, [string, number]>(
+      async () => US_EAST_DETAIL,
+    ),
     route: jest.fn(async ip => ({
       ip,
       clientAddress: ip,
@@ -118,7 +125,7 @@ export function mockRegionsApi(
       failedOver: false,
       reason: 'nginx geo picks eu-west-1, which is healthy',
     })),
-    whatIf: jest.fn(async () => WHAT_IF),
+    whatIf: jest.fn<Promise<WhatIfAnswer>, [string[]]>(async () => WHAT_IF),
     getRollouts: jest.fn(async () => ({
       order: ['ap-southeast-1', 'us-east-1', 'eu-west-1'],
       regions: [
@@ -167,7 +174,10 @@ export function mockRegionsApi(
         },
       ],
     })),
-    getPerformance: jest.fn(async () => [
+    getPerformance: jest.fn<
+      Promise<ServicePerformance[]>,
+      [{ from: string; to: string }]
+    >(async () => [
       {
         service: 'api-gateway',
         region: 'eu-west-1',

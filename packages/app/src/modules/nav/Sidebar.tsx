@@ -39,6 +39,7 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:observability/mesh')}
             {nav.take('page:observability/traces')}
             {nav.take('page:regions')}
+            {nav.take('page:zero-trust')}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}

@@ -4,7 +4,7 @@ import {
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, within } from '@testing-library/react';
-import { RegionsApi, regionsApiRef } from '../../api';
+import { RegionsApi, regionsApiRef, RouteDecision } from '../../api';
 import { regionsRouteRef } from '../../routes';
 import { mockRegionsApi } from '../../testing/fixtures';
 import { RegionsPage } from './RegionsPage';
@@ -180,7 +180,7 @@ describe('RegionsPage', () => {
 
   it('shows the engine naming a bad address', async () => {
     const api = mockRegionsApi({
-      route: jest.fn(async () => {
+      route: jest.fn<Promise<RouteDecision>, [string, string?]>(async () => {
         throw await backendDown(400, "'nope' is not an IP address");
       }),
     });
