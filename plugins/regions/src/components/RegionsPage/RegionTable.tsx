@@ -13,7 +13,14 @@ import { HEALTH_COLOURS } from './WorldMap';
 function ColourCell(props: { summary: RegionSummary }) {
   const { colour, colourError } = props.summary;
   if (colourError) {
-    return <Typography variant="body2">unknown ({colourError})</Typography>;
+    return (
+      <>
+        unknown
+        <Typography variant="caption" display="block">
+          {colourError}
+        </Typography>
+      </>
+    );
   }
   if (!colour) {
     return <>unknown</>;
@@ -108,19 +115,33 @@ export function RegionTable(props: {
                 <ColourCell summary={summary} />
               </TableCell>
               <TableCell>
-                {summary.requestRate === undefined
-                  ? 'unknown'
-                  : formatRps(summary.requestRate)}
+                <span>
+                  {summary.requestRate === undefined
+                    ? 'unknown'
+                    : formatRps(summary.requestRate)}
+                </span>
                 <Typography variant="caption" display="block">
                   capacity {formatRps(region.capacity.requestsPerSecond)}
                 </Typography>
               </TableCell>
               <TableCell>
-                {summary.lowestBudget
-                  ? `${formatPercent(summary.lowestBudget.fraction)} (${
-                      summary.lowestBudget.sloId
-                    } ${summary.lowestBudget.objective})`
-                  : 'no SLO data'}
+                {summary.lowestBudget ? (
+                  <>
+                    <span>
+                      {summary.lowestBudget.fraction < 0
+                        ? `exhausted (${formatPercent(
+                            summary.lowestBudget.fraction,
+                          )})`
+                        : formatPercent(summary.lowestBudget.fraction)}
+                    </span>
+                    <Typography variant="caption" display="block">
+                      {summary.lowestBudget.sloId}{' '}
+                      {summary.lowestBudget.objective}
+                    </Typography>
+                  </>
+                ) : (
+                  'no SLO data'
+                )}
                 {summary.breachedObjectives ? (
                   <Typography variant="caption" display="block" color="error">
                     {summary.breachedObjectives} objectives breached

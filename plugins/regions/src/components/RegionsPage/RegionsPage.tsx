@@ -79,7 +79,7 @@ export function RegionsPage() {
             ).filter(([, s]) => !s.ok);
             return (
               <Grid container spacing={3}>
-                <Grid item xs={12} lg={6}>
+                <Grid item xs={12} lg={5}>
                   <InfoCard title="Map">
                     <WorldMap
                       regions={regions}
@@ -88,7 +88,25 @@ export function RegionsPage() {
                     />
                   </InfoCard>
                 </Grid>
-                <Grid item xs={12} lg={6}>
+                <Grid item xs={12} lg={7}>
+                  <InfoCard
+                    title={
+                      selected
+                        ? `Failover history of ${selected}`
+                        : 'Failover history'
+                    }
+                  >
+                    {selected ? (
+                      <FailoverHistory regionId={selected} />
+                    ) : (
+                      <Typography variant="body2" color="textSecondary">
+                        Pick a region on the map or in the table to see its
+                        state changes and latest health probes.
+                      </Typography>
+                    )}
+                  </InfoCard>
+                </Grid>
+                <Grid item xs={12}>
                   <InfoCard title="Regions">
                     <RegionTable
                       regions={regions}
@@ -109,24 +127,6 @@ export function RegionsPage() {
                   </InfoCard>
                 </Grid>
                 <Grid item xs={12} lg={6}>
-                  <InfoCard
-                    title={
-                      selected
-                        ? `Failover history of ${selected}`
-                        : 'Failover history'
-                    }
-                  >
-                    {selected ? (
-                      <FailoverHistory regionId={selected} />
-                    ) : (
-                      <Typography variant="body2" color="textSecondary">
-                        Pick a region on the map or in the table to see its
-                        state changes and latest health probes.
-                      </Typography>
-                    )}
-                  </InfoCard>
-                </Grid>
-                <Grid item xs={12} lg={6}>
                   <InfoCard title="Failover what-if">
                     <WhatIfPanel
                       regions={regions}
@@ -137,7 +137,7 @@ export function RegionsPage() {
                     />
                   </InfoCard>
                 </Grid>
-                <Grid item xs={12}>
+                <Grid item xs={12} lg={6}>
                   <InfoCard title="Route tester">
                     <RouteTester
                       ip={get('ip')}
