@@ -146,6 +146,7 @@ test('an address blocked by the brute-force limit is unblocked from the page', a
 
   const row = page.getByTestId('blocked-address').filter({ hasText: attacker });
   await expect(row).toBeVisible({ timeout: LIVE_DATA_TIMEOUT });
+  await row.scrollIntoViewIfNeeded();
   await page.screenshot({
     path: testInfo.outputPath('zero-trust-blocked.png'),
     fullPage: true,

@@ -12,6 +12,8 @@ import { usePolling } from '../common/usePolling';
 
 const ENTRIES_SHOWN = 50;
 
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 /**
  * The newest audit entries and whether the hash chain verifies. The
  * verification walks the whole chain and gives its head, from which the
@@ -66,8 +68,10 @@ export function AuditLog() {
               {entries.map(entry => (
                 <TableRow key={entry.seq} data-testid="audit-entry">
                   <TableCell>{entry.seq}</TableCell>
-                  <TableCell>{formatTimeMs(entry.atMs)}</TableCell>
-                  <TableCell>{entry.kind}</TableCell>
+                  <TableCell style={NO_WRAP}>
+                    {formatTimeMs(entry.atMs)}
+                  </TableCell>
+                  <TableCell style={NO_WRAP}>{entry.kind}</TableCell>
                   <TableCell>
                     <code>{JSON.stringify(entry.payload)}</code>
                   </TableCell>

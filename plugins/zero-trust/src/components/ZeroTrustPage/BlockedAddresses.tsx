@@ -20,6 +20,8 @@ function failureText(address: string, error: Error & { statusCode?: number }) {
   return `Unblocking ${address} failed: ${error.message}`;
 }
 
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 /** The addresses blocked now, each with an Unblock button. */
 export function BlockedAddresses() {
   const api = useApi(zeroTrustApiRef);
@@ -79,12 +81,16 @@ export function BlockedAddresses() {
                   key={block.clientAddress}
                   data-testid="blocked-address"
                 >
-                  <TableCell>{block.clientAddress}</TableCell>
+                  <TableCell style={NO_WRAP}>{block.clientAddress}</TableCell>
                   <TableCell>{block.reason}</TableCell>
                   <TableCell>{block.offences}</TableCell>
-                  <TableCell>{formatTimeMs(block.blockedAtMs)}</TableCell>
-                  <TableCell>{formatTimeMs(block.expiresAtMs)}</TableCell>
-                  <TableCell>
+                  <TableCell style={NO_WRAP}>
+                    {formatTimeMs(block.blockedAtMs)}
+                  </TableCell>
+                  <TableCell style={NO_WRAP}>
+                    {formatTimeMs(block.expiresAtMs)}
+                  </TableCell>
+                  <TableCell style={NO_WRAP}>
                     <Button
                       size="small"
                       variant="outlined"

@@ -38,7 +38,7 @@ const EMPTY: Draft = {
   service: '',
   path: '',
   sensitivity: '',
-  action: 'read',
+  action: 'GET',
   clientAddress: '',
   country: '',
   region: '',

@@ -55,7 +55,9 @@ export function PolicyList() {
                         {policy.description}
                       </Typography>
                     </TableCell>
-                    <TableCell>{policy.priority}</TableCell>
+                    <TableCell style={{ whiteSpace: 'nowrap' }}>
+                      {policy.priority}
+                    </TableCell>
                     <TableCell>
                       <code>{conditionText(policy.conditions)}</code>
                     </TableCell>

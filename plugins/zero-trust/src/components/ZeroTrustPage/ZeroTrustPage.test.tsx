@@ -83,7 +83,7 @@ describe('ZeroTrustPage', () => {
         path: undefined,
         sensitivity: undefined,
       },
-      action: 'read',
+      action: 'GET',
       context: {
         clientAddress: '203.0.113.9',
         country: undefined,

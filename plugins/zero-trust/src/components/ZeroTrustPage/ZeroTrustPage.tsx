@@ -37,7 +37,7 @@ export function ZeroTrustPage() {
               <DecisionTester />
             </InfoCard>
           </Grid>
-          <Grid item xs={12} lg={6}>
+          <Grid item xs={12}>
             <InfoCard
               title="Risk and threats"
               action={
@@ -69,7 +69,7 @@ export function ZeroTrustPage() {
               <SecurityOverview window={window} />
             </InfoCard>
           </Grid>
-          <Grid item xs={12} lg={6}>
+          <Grid item xs={12}>
             <InfoCard title="Blocked addresses">
               <BlockedAddresses />
             </InfoCard>
