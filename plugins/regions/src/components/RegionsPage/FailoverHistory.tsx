@@ -1,3 +1,4 @@
+import { PolledContent, usePolling } from '@internal/portal-react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -7,8 +8,6 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { ProbeHistoryEntry, regionsApiRef } from '../../api';
 import { formatTime } from '../common/format';
-import { PolledContent } from '../common/PolledContent';
-import { usePolling } from '../common/usePolling';
 
 const HISTORY_ROUNDS = 300;
 const PROBES_SHOWN = 8;

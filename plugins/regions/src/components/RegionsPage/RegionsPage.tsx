@@ -1,12 +1,10 @@
+import { PolledContent, usePolling, useUrlState } from '@internal/portal-react';
 import { Content, Header, InfoCard, Page } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useMemo } from 'react';
 import { regionsApiRef } from '../../api';
-import { PolledContent } from '../common/PolledContent';
-import { usePolling } from '../common/usePolling';
-import { useUrlState } from '../common/useUrlState';
 import { FailoverHistory } from './FailoverHistory';
 import { RegionTable } from './RegionTable';
 import { RouteTester } from './RouteTester';

@@ -1,11 +1,10 @@
+import { PolledContent, usePolling } from '@internal/portal-react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { FormEvent, useEffect, useState } from 'react';
 import { regionsApiRef } from '../../api';
-import { PolledContent } from '../common/PolledContent';
-import { usePolling } from '../common/usePolling';
 
 function RouteAnswer(props: { ip: string; xForwardedFor?: string }) {
   const api = useApi(regionsApiRef);

@@ -1,3 +1,4 @@
+import { PolledContent, usePolling } from '@internal/portal-react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Checkbox from '@material-ui/core/Checkbox';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
@@ -9,8 +10,6 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { Region, regionsApiRef } from '../../api';
 import { formatPercent, formatRps } from '../common/format';
-import { PolledContent } from '../common/PolledContent';
-import { usePolling } from '../common/usePolling';
 
 const MOVES_SHOWN = 20;
 

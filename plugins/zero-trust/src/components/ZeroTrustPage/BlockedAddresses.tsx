@@ -1,3 +1,4 @@
+import { PolledContent, usePolling } from '@internal/portal-react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
@@ -9,8 +10,6 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { zeroTrustApiRef } from '../../api';
 import { formatTimeMs } from '../common/format';
-import { PolledContent } from '../common/PolledContent';
-import { usePolling } from '../common/usePolling';
 
 function failureText(address: string, error: Error & { statusCode?: number }) {
   // A ResponseError carries the HTTP status of the engine's answer.

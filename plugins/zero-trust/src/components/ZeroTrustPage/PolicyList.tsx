@@ -1,3 +1,4 @@
+import { PolledContent, usePolling } from '@internal/portal-react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Chip from '@material-ui/core/Chip';
 import Table from '@material-ui/core/Table';
@@ -8,8 +9,6 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { zeroTrustApiRef } from '../../api';
 import { conditionText, formatTimeMs } from '../common/format';
-import { PolledContent } from '../common/PolledContent';
-import { usePolling } from '../common/usePolling';
 
 /** The policy set in force, highest priority first. */
 export function PolicyList() {

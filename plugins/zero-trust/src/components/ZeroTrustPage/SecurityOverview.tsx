@@ -1,10 +1,9 @@
+import { PolledContent, usePolling } from '@internal/portal-react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { SecurityDashboard, zeroTrustApiRef } from '../../api';
-import { PolledContent } from '../common/PolledContent';
-import { usePolling } from '../common/usePolling';
 
 export const WINDOWS: Record<string, { label: string; ms: number }> = {
   '15m': { label: 'Last 15 minutes', ms: 15 * 60_000 },

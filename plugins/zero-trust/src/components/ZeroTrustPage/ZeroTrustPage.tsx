@@ -1,8 +1,8 @@
+import { useUrlState } from '@internal/portal-react';
 import { Content, Header, InfoCard, Page } from '@backstage/core-components';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
-import { useUrlState } from '../common/useUrlState';
 import { AuditLog } from './AuditLog';
 import { BlockedAddresses } from './BlockedAddresses';
 import { DecisionTester } from './DecisionTester';
