@@ -8,3 +8,4 @@ export { POLL_INTERVAL_MS, usePolling } from './usePolling';
 export type { Polled } from './usePolling';
 export { PolledContent } from './PolledContent';
 export { useUrlState } from './useUrlState';
+export { requestJson } from './requestJson';

@@ -1,5 +1,5 @@
-import { ResponseError } from '@backstage/errors';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import { requestJson } from '@internal/portal-react';
 import { RegionsApi } from './RegionsApi';
 import {
   AlertGroup,
@@ -14,13 +14,12 @@ import {
 
 /** Talks to the regions and observability backends through Backstage's fetch. */
 export class RegionsClient implements RegionsApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
-
-  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
-  }
+  constructor(
+    private readonly options: {
+      discoveryApi: DiscoveryApi;
+      fetchApi: FetchApi;
+    },
+  ) {}
 
   async listRegions(): Promise<Region[]> {
     const body = await this.call<{ regions: Region[] }>('regions', '/regions');
@@ -82,16 +81,7 @@ export class RegionsClient implements RegionsApi {
     return body.groups;
   }
 
-  private async call<T>(
-    pluginId: string,
-    path: string,
-    init?: RequestInit,
-  ): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
+  private call<T>(pluginId: string, path: string, init?: RequestInit) {
+    return requestJson<T>(this.options, pluginId, path, init);
   }
 }

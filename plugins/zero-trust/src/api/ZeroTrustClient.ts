@@ -1,5 +1,5 @@
-import { ResponseError } from '@backstage/errors';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import { requestJson } from '@internal/portal-react';
 import { ZeroTrustApi } from './ZeroTrustApi';
 import {
   AuditEntry,
@@ -13,13 +13,12 @@ import {
 
 /** Talks to the zero-trust and observability backends through Backstage's fetch. */
 export class ZeroTrustClient implements ZeroTrustApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
-
-  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
-  }
+  constructor(
+    private readonly options: {
+      discoveryApi: DiscoveryApi;
+      fetchApi: FetchApi;
+    },
+  ) {}
 
   async getPolicies(): Promise<PolicySet> {
     return this.call<PolicySet>('zero-trust', '/policies');
@@ -74,16 +73,7 @@ export class ZeroTrustClient implements ZeroTrustApi {
     );
   }
 
-  private async call<T>(
-    pluginId: string,
-    path: string,
-    init?: RequestInit,
-  ): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
+  private call<T>(pluginId: string, path: string, init?: RequestInit) {
+    return requestJson<T>(this.options, pluginId, path, init);
   }
 }
