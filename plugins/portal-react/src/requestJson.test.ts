@@ -39,9 +39,12 @@ describe('requestJson', () => {
       ),
     );
 
-    const error = await requestJson(deps as any, 'zero-trust', '/blocks/x', {
-      method: 'DELETE',
-    }).catch((e: ResponseError) => e);
+    const error: ResponseError = await requestJson(
+      deps as any,
+      'zero-trust',
+      '/blocks/x',
+      { method: 'DELETE' },
+    ).catch(e => e);
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.statusCode).toBe(403);
     expect(error.body.error.message).toBe('permission denied');
