@@ -39,7 +39,7 @@ describe('requestJson', () => {
       ),
     );
 
-    const error: ResponseError = await requestJson(
+    const error: ResponseError = await requestJson<never>(
       deps as any,
       'zero-trust',
       '/blocks/x',
