@@ -40,6 +40,8 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:observability/traces')}
             {nav.take('page:observability/alerts')}
             {nav.take('page:observability/slos')}
+            {nav.take('page:regions')}
+            {nav.take('page:zero-trust')}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}

@@ -1,0 +1,4 @@
+export * from './types';
+export { regionsApiRef } from './RegionsApi';
+export type { RegionsApi } from './RegionsApi';
+export { RegionsClient } from './RegionsClient';
