@@ -4,9 +4,6 @@ import trafficGeneratorModule from '@internal/backstage-plugin-observability-bac
 import regionsPlugin from '@internal/backstage-plugin-regions-backend';
 import zeroTrustPlugin from '@internal/backstage-plugin-zero-trust-backend';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parse } from 'yaml';
 import {
   BackendProcess,
   listPluginRoutes,
@@ -16,7 +13,7 @@ import {
 import {
   AUTOMATION_TOKEN,
   localProfile,
-  REPO_ROOT,
+  repositoryConfig,
   startPortalBackend,
 } from './__testUtils__/portalBackend';
 
@@ -33,32 +30,6 @@ import {
 jest.setTimeout(240_000);
 
 const PLUGIN_IDS = ['observability', 'zero-trust', 'regions'];
-
-/**
- * The plugins' sections of app-config.yaml, with `${VAR:-default}` taken
- * at its default and paths made absolute, as the backend reads them from
- * packages/backend.
- */
-function repositoryConfig() {
-  const text = readFileSync(resolve(REPO_ROOT, 'app-config.yaml'), 'utf8')
-    .replace(/\$\{\w+:-([^}]*)\}/g, '$1')
-    .replace(/\$\{\w+\}/g, '');
-  const config = parse(text);
-  const fromBackend = (path: string) =>
-    resolve(REPO_ROOT, 'packages/backend', path);
-  config.zeroTrust.policiesFile = fromBackend(config.zeroTrust.policiesFile);
-  config.regions.nginx.configPath = fromBackend(
-    config.regions.nginx.configPath,
-  );
-  return {
-    observability: {
-      ...config.observability,
-      trafficGenerator: { enabled: false },
-    },
-    zeroTrust: config.zeroTrust,
-    regions: config.regions,
-  };
-}
 
 /**
  * The paths opened on purpose, by plugin: what config opens to probes and
