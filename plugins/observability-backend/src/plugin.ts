@@ -72,6 +72,7 @@ export const observabilityPlugin = createBackendPlugin({
           metrics,
           logger,
           maxBodyBytes: engineConfig.maxBodyBytes,
+          limits: engineConfig,
         });
         const queries = TelemetryQueryService.create({ store });
         const retention = RetentionTask.create({
@@ -120,6 +121,7 @@ export const observabilityPlugin = createBackendPlugin({
             security,
             ingestLimiter: IngestLimiter.create(engineConfig),
             maxBodyBytes: engineConfig.maxBodyBytes,
+            queryLimits: engineConfig,
             health: alerting.health,
           }),
         );

@@ -21,7 +21,27 @@ const WINDOW = {
 };
 
 /** Characters that mean something to SQL, LIKE, regexes or globs. */
-const META = ['%', '_', "'", '"', '\\', '.', '*', '[', ']', '^', '$', '(', ')', '?', '+', '|', '-', ';', ' '];
+const META = [
+  '%',
+  '_',
+  "'",
+  '"',
+  '\\',
+  '.',
+  '*',
+  '[',
+  ']',
+  '^',
+  '$',
+  '(',
+  ')',
+  '?',
+  '+',
+  '|',
+  '-',
+  ';',
+  ' ',
+];
 const text = fc
   .array(fc.constantFrom(...META, 'a', 'B', 'c', 'x', '1'), {
     minLength: 1,

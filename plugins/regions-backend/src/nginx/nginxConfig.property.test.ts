@@ -110,7 +110,7 @@ const network = fc
 
 const contains = (net: Net, ip: number) => {
   const mask = net.length === 0 ? 0 : (0xffffffff << (32 - net.length)) >>> 0;
-  return ((ip & mask) >>> 0) === net.start;
+  return (ip & mask) >>> 0 === net.start;
 };
 
 describe('geo lookups against a naive reference', () => {
@@ -124,7 +124,10 @@ describe('geo lookups against a naive reference', () => {
         }),
         fc.array(fc.nat({ max: 0xffffffff }), { minLength: 1, maxLength: 20 }),
         (networks, addresses) => {
-          const nets: Net[] = networks.map((n, i) => ({ ...n, value: `v${i}` }));
+          const nets: Net[] = networks.map((n, i) => ({
+            ...n,
+            value: `v${i}`,
+          }));
           // Addresses inside the networks as well as anywhere.
           const probes = [
             ...addresses,
@@ -141,8 +144,10 @@ describe('geo lookups against a naive reference', () => {
             const best = nets
               .filter(n => contains(n, ip))
               .sort((a, b) => b.length - a.length)[0];
-            expect([toIp(ip), routing.lookup('g', { remote: toIp(ip) }).value])
-              .toEqual([toIp(ip), best?.value ?? 'none']);
+            expect([
+              toIp(ip),
+              routing.lookup('g', { remote: toIp(ip) }).value,
+            ]).toEqual([toIp(ip), best?.value ?? 'none']);
           }
         },
       ),

@@ -129,12 +129,18 @@ describe('tms:istio:generate on random inputs', () => {
       fc.asyncProperty(
         fc.record(
           {
-            service: fc.oneof(fc.constantFrom('quiz-service', '1e3', 'yes'), lookalike),
+            service: fc.oneof(
+              fc.constantFrom('quiz-service', '1e3', 'yes'),
+              lookalike,
+            ),
             port: fc.oneof(fc.integer({ min: -1, max: 70000 }), lookalike),
             hosts: fc.array(fc.oneof(fc.domain(), lookalike), { maxLength: 2 }),
-            callers: fc.array(fc.oneof(fc.constantFrom('api-gateway'), lookalike), {
-              maxLength: 2,
-            }),
+            callers: fc.array(
+              fc.oneof(fc.constantFrom('api-gateway'), lookalike),
+              {
+                maxLength: 2,
+              },
+            ),
             pathPrefix: fc.oneof(fc.webPath(), lookalike),
             namespace: lookalike,
           },

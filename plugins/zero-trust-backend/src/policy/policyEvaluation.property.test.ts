@@ -53,7 +53,10 @@ const leaf = fc.constantFrom(...FIELD_NAMES).chain(field =>
   fc.record({
     field: fc.constant(field),
     operator: fc.oneof(
-      { weight: 4, arbitrary: fc.constantFrom(...OPERATORS_BY_TYPE[FIELDS[field]]) },
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom(...OPERATORS_BY_TYPE[FIELDS[field]]),
+      },
       { weight: 1, arbitrary: fc.constantFrom(...OPERATORS) },
     ),
     value: conditionValue,
@@ -74,7 +77,10 @@ const policy = fc.record(
   {
     id: fc.oneof(fc.constantFrom('p1', 'p2', 'p3', 'p4'), fc.string()),
     priority: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.double()),
-    enabled: fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, fc.boolean()),
+    enabled: fc.oneof(
+      { weight: 5, arbitrary: fc.constant(true) },
+      fc.boolean(),
+    ),
     conditions: condition,
     actions: fc.uniqueArray(fc.constantFrom(...POLICY_ACTIONS), {
       minLength: 1,
@@ -146,21 +152,27 @@ describe('policy conditions on random policies and requests', () => {
   it('evaluates every request under every accepted policy set without throwing', () => {
     let accepted = 0;
     fc.assert(
-      fc.property(document, fc.array(decisionInput, { minLength: 1, maxLength: 5 }), (value, inputs) => {
-        const read = readOrRefuse(value);
-        if (!read) {
-          return;
-        }
-        accepted += 1;
-        const set = new CompiledPolicySet(read, 1);
-        for (const input of inputs) {
-          const evaluation = set.evaluate(input);
-          const explained = set.explain(input);
+      fc.property(
+        document,
+        fc.array(decisionInput, { minLength: 1, maxLength: 5 }),
+        (value, inputs) => {
+          const read = readOrRefuse(value);
+          if (!read) {
+            return;
+          }
+          accepted += 1;
+          const set = new CompiledPolicySet(read, 1);
+          for (const input of inputs) {
+            const evaluation = set.evaluate(input);
+            const explained = set.explain(input);
 
-          expect(Object.keys(OUTCOME_STRICTNESS)).toContain(evaluation.decision);
-          expect(explained.decision).toBe(evaluation.decision);
-        }
-      }),
+            expect(Object.keys(OUTCOME_STRICTNESS)).toContain(
+              evaluation.decision,
+            );
+            expect(explained.decision).toBe(evaluation.decision);
+          }
+        },
+      ),
       { numRuns: 1500 },
     );
 
