@@ -84,7 +84,8 @@ function expectResultOrInputError(read: () => unknown) {
 describe('OTLP readers on arbitrary input', () => {
   const readers = {
     traces: (body: unknown) => readTraceRequest(body),
-    logs: (body: unknown) => readLogsRequest(body, Date.now()),
+    logs: (body: unknown) =>
+      readLogsRequest(body, String(BigInt(Date.now()) * 1_000_000n)),
     metrics: (body: unknown) => readMetricsRequest(body),
   };
 
