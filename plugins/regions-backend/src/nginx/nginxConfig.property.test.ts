@@ -68,28 +68,34 @@ const token = fc.oneof(
 );
 const nginxText = fc.array(token, { maxLength: 60 }).map(t => t.join(' '));
 
-function expectRoutingOrInputError(text: string) {
+/** 'routing' when the text reads and answers a lookup, else the error's name. */
+function outcome(text: string): string {
   try {
     const routing = read(text);
     routing.lookup('g', { remote: '10.1.2.3', args: { ip: '10.1.2.3' } });
+    return 'routing';
   } catch (error) {
-    expect([isError(error) && error.name, text]).toEqual(['InputError', text]);
+    return isError(error) ? error.name : 'not an Error';
   }
 }
+
+const ROUTING_OR_INPUT_ERROR = ['routing', 'InputError'];
 
 describe('the nginx config reader on arbitrary text', () => {
   it('reads any text to a routing table or an InputError', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 300 }), expectRoutingOrInputError),
+      fc.property(fc.string({ maxLength: 300 }), text => {
+        expect(ROUTING_OR_INPUT_ERROR).toContain(outcome(text));
+      }),
       { numRuns: 1000 },
     );
   });
 
   it('reads any soup of nginx tokens to a routing table or an InputError', () => {
     fc.assert(
-      fc.property(nginxText, text =>
-        expectRoutingOrInputError(`http { ${text} }`),
-      ),
+      fc.property(nginxText, text => {
+        expect(ROUTING_OR_INPUT_ERROR).toContain(outcome(`http { ${text} }`));
+      }),
       { numRuns: 3000 },
     );
   });
@@ -107,6 +113,14 @@ const network = fc
     const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
     return { start: (address & mask) >>> 0, length };
   });
+
+/**
+ * A network as the config writes it: a single address bare, since nginx
+ * reads 255.255.255.255/32 as its "not an address" and refuses it (as the
+ * reader does, checked against nginx in conformance.test.ts).
+ */
+const networkText = (n: { start: number; length: number }) =>
+  n.length === 32 ? toIp(n.start) : `${toIp(n.start)}/${n.length}`;
 
 const contains = (net: Net, ip: number) => {
   const mask = net.length === 0 ? 0 : (0xffffffff << (32 - net.length)) >>> 0;
@@ -136,7 +150,7 @@ describe('geo lookups against a naive reference', () => {
           ];
           const routing = read(
             `http { geo $g { default none; ${nets
-              .map(n => `${toIp(n.start)}/${n.length} ${n.value};`)
+              .map(n => `${networkText(n)} ${n.value};`)
               .join(' ')} } }`,
           );
 
