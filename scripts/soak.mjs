@@ -50,7 +50,13 @@ const exportRate = spanRate / SPANS_PER_EXPORT;
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
 
-/** Sends one request; resolves with its status (0 when it failed). */
+/** Longer than this and a request counts as timed out (status -1). */
+const REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * Sends one request; resolves with its status, 0 when the connection
+ * failed and -1 when no answer came within REQUEST_TIMEOUT_MS.
+ */
 function send(path, payload) {
   return new Promise(resolve => {
     const req = http.request(
@@ -68,10 +74,21 @@ function send(path, payload) {
       },
       res => {
         res.resume();
-        res.on('end', () => resolve(res.statusCode));
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve(res.statusCode);
+        });
       },
     );
-    req.on('error', () => resolve(0));
+    // Measured from sending, queueing in the agent included.
+    const timer = setTimeout(() => {
+      req.destroy();
+      resolve(-1);
+    }, REQUEST_TIMEOUT_MS);
+    req.on('error', () => {
+      clearTimeout(timer);
+      resolve(0);
+    });
     req.end(payload);
   });
 }
@@ -169,14 +186,16 @@ function summary(result) {
   const statuses = Object.fromEntries(
     [...result.statuses].sort(([a], [b]) => a - b),
   );
-  const fivexx = [...result.statuses]
-    .filter(([status]) => status >= 500 || status === 0)
-    .reduce((sum, [, count]) => sum + count, 0);
+  const count = keep =>
+    [...result.statuses]
+      .filter(([status]) => keep(status))
+      .reduce((sum, [, n]) => sum + n, 0);
   return {
     sent: result.sent,
     perSecond: result.sent / result.seconds,
     statuses,
-    failed: fivexx,
+    failed: count(status => status >= 500 || status === 0),
+    timedOut: count(status => status === -1),
     p50: at(0.5),
     p99: at(0.99),
   };
@@ -224,6 +243,13 @@ const server = spawn(
   },
 );
 const exited = new Promise(resolve => server.on('exit', resolve));
+// Interrupted, the backend goes with the soak.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    server.kill('SIGKILL');
+    process.exit(1);
+  });
+}
 
 let result;
 try {
@@ -285,9 +311,9 @@ const loopP99Median = warm.map(p => p.loopDelayP99Ms).sort((a, b) => a - b)[
 const row = (name, s) =>
   `| ${name} | ${s.sent} | ${s.perSecond.toFixed(0)} | ${JSON.stringify(
     s.statuses,
-  ).replace(/"/g, '')} | ${s.failed} | ${s.p50.toFixed(1)} | ${s.p99.toFixed(
+  ).replace(/"/g, '')} | ${s.failed} | ${s.timedOut} | ${s.p50.toFixed(
     1,
-  )} |`;
+  )} | ${s.p99.toFixed(1)} |`;
 const shorter =
   minutes < 10
     ? `\n**This run lasted ${minutes} minutes, shorter than the 10 minutes ` +
@@ -300,14 +326,17 @@ const body = `Machine: ${cpus().length} × ${
 )} at the end (shared with other work). One backend process with the
 observability and zero-trust engines on SQLite files, static-token auth;
 spans as OTLP/JSON exports of ${SPANS_PER_EXPORT} spans. Latency is timed
-from when each request was due (open loop), in ms.
+from when each request was due (open loop), in ms; status -1 is a request
+with no answer within ${REQUEST_TIMEOUT_MS / 1000} s.
 ${shorter}
-| Load | Requests | Per second | Statuses | 5xx or failed | p50 | p99 |
-| ---- | -------- | ---------- | -------- | ------------- | --- | --- |
+| Load | Requests | Per second | Statuses | 5xx or failed | Timed out (${
+  REQUEST_TIMEOUT_MS / 1000
+} s) | p50 | p99 |
+| ---- | -------- | ---------- | -------- | ------------- | --------- | --- | --- |
 ${row(`Span exports (${spanRate} spans/s)`, result.spans)}
 ${row(`Decisions (${decisionRate}/s)`, result.decisions)}
 
-Spans stored per second: ${(
+Spans acknowledged per second of the run: ${(
   ((result.spans.statuses[200] ?? 0) * SPANS_PER_EXPORT) /
   (minutes * 60)
 ).toFixed(0)} (target ${spanRate}).
