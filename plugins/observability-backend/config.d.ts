@@ -33,6 +33,36 @@ export interface Config {
       maxInFlightBytes?: number;
       /** The Retry-After of a 429, in seconds. Defaults to 1. */
       retryAfterSeconds?: number;
+      /**
+       * Spans, log records or metric data points in one export; an export
+       * with more is answered 413 and nothing of it is stored. Defaults to
+       * 100000.
+       */
+      maxItemsPerExport?: number;
+      /**
+       * Attributes of one span, log record or data point, and of its
+       * resource, each counted on its own; an item with more is left out
+       * and counted as rejected in OTLP's partial success. Defaults to 128.
+       */
+      maxAttributesPerItem?: number;
+      /**
+       * Characters of one attribute key or value (a value that is not text
+       * counted as JSON); an item with a longer one is left out and counted
+       * as rejected. Defaults to 4096.
+       */
+      maxAttributeValueLength?: number;
+    };
+    query?: {
+      /**
+       * The largest `limit` a query may ask for, at most 1000 (the API's
+       * own ceiling); a larger one is answered 400. Defaults to 1000.
+       */
+      maxPageSize?: number;
+      /**
+       * The longest window, from `from` to `to` (or to now), a query may
+       * cover, in days; a longer one is answered 400. Defaults to 31.
+       */
+      maxWindowDays?: number;
     };
     metrics?: {
       /**

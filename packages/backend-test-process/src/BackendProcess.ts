@@ -154,7 +154,7 @@ export class BackendProcess {
   async waitUntilReady() {
     const deadline = Date.now() + 150_000;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) {
+      if (!this.isRunning()) {
         break;
       }
       try {
@@ -172,12 +172,31 @@ export class BackendProcess {
     throw new Error(`The backend did not become ready:\n${this.output}`);
   }
 
+  /**
+   * Kills the backend at once with SIGKILL, as a crash or the OOM killer
+   * would: no shutdown hook runs. Its folder stays; call stop() to remove
+   * it.
+   */
+  async kill() {
+    if (this.isRunning() && this.child.pid) {
+      const exited = new Promise(r => this.child.once('exit', r));
+      process.kill(-this.child.pid, 'SIGKILL');
+      await exited;
+      running.delete(this.child.pid);
+    }
+  }
+
+  /** A process killed by a signal has no exit code, only a signal code. */
+  private isRunning() {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   async stop() {
-    if (this.child.exitCode === null && this.child.pid) {
+    if (this.isRunning() && this.child.pid) {
       const exited = new Promise(r => this.child.once('exit', r));
       process.kill(-this.child.pid, 'SIGTERM');
       await Promise.race([exited, new Promise(r => setTimeout(r, 10_000))]);
-      if (this.child.exitCode === null) {
+      if (this.isRunning()) {
         process.kill(-this.child.pid, 'SIGKILL');
       }
       running.delete(this.child.pid);

@@ -5,3 +5,5 @@
  */
 export { BackendProcess } from './BackendProcess';
 export type { BackendProcessOptions } from './BackendProcess';
+export { listPluginRoutes, samplePath } from './routes';
+export type { PluginRoute } from './routes';

@@ -11,6 +11,11 @@ describe('readEngineConfig', () => {
       maxRoutesPerService: 200,
       unauthenticatedPaths: ['/health'],
       retentionDays: 7,
+      maxItemsPerExport: 100000,
+      maxAttributesPerItem: 128,
+      maxAttributeValueLength: 4096,
+      maxPageSize: 1000,
+      maxQueryWindowDays: 31,
     });
   });
 

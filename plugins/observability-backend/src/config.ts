@@ -16,6 +16,19 @@ const DEFAULT_MAX_ROUTES_PER_SERVICE = 200;
 
 const DEFAULT_RETENTION_DAYS = 7;
 
+/** Spans, log records or metric points in one export. */
+const DEFAULT_MAX_ITEMS_PER_EXPORT = 100_000;
+
+/** The OpenTelemetry SDKs' own default attribute count limit. */
+const DEFAULT_MAX_ATTRIBUTES_PER_ITEM = 128;
+
+const DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH = 4096;
+
+/** The most rows a query page may ask for; the API's own ceiling. */
+const MAX_PAGE_SIZE = 1000;
+
+const DEFAULT_MAX_QUERY_WINDOW_DAYS = 31;
+
 /** The only paths that config may open to callers without a token. */
 const OPENABLE_PATHS = ['/health', '/metrics'];
 
@@ -31,6 +44,11 @@ export interface EngineConfig {
   ingestServices?: string[];
   /** Service subjects that may read; every service when not set. */
   readServices?: string[];
+  maxItemsPerExport: number;
+  maxAttributesPerItem: number;
+  maxAttributeValueLength: number;
+  maxPageSize: number;
+  maxQueryWindowDays: number;
 }
 
 /** Reads the `observability` section, with its defaults. */
@@ -93,7 +111,31 @@ export function readEngineConfig(config: Config): EngineConfig {
     );
   }
 
+  const maxPageSize = positiveInteger('query.maxPageSize', MAX_PAGE_SIZE);
+  if (maxPageSize > MAX_PAGE_SIZE) {
+    throw new InputError(
+      `observability.query.maxPageSize must be at most ${MAX_PAGE_SIZE}, not ${maxPageSize}`,
+    );
+  }
+
   return {
+    maxItemsPerExport: positiveInteger(
+      'ingest.maxItemsPerExport',
+      DEFAULT_MAX_ITEMS_PER_EXPORT,
+    ),
+    maxAttributesPerItem: positiveInteger(
+      'ingest.maxAttributesPerItem',
+      DEFAULT_MAX_ATTRIBUTES_PER_ITEM,
+    ),
+    maxAttributeValueLength: positiveInteger(
+      'ingest.maxAttributeValueLength',
+      DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH,
+    ),
+    maxPageSize,
+    maxQueryWindowDays: positiveInteger(
+      'query.maxWindowDays',
+      DEFAULT_MAX_QUERY_WINDOW_DAYS,
+    ),
     maxBodyBytes,
     maxConcurrentRequests,
     maxInFlightBytes,

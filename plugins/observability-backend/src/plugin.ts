@@ -73,6 +73,7 @@ export const observabilityPlugin = createBackendPlugin({
           metrics,
           logger,
           maxBodyBytes: engineConfig.maxBodyBytes,
+          limits: engineConfig,
         });
         const queries = TelemetryQueryService.create({ store });
         const retention = RetentionTask.create({
@@ -122,6 +123,7 @@ export const observabilityPlugin = createBackendPlugin({
             ingestLimiter: IngestLimiter.create(engineConfig),
             callers: CallerPolicy.create(engineConfig),
             maxBodyBytes: engineConfig.maxBodyBytes,
+            queryLimits: engineConfig,
             health: alerting.health,
           }),
         );

@@ -106,6 +106,41 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string) {
   return parsed.data;
 }
 
+/** Bounds on what one query may ask for. */
+export interface QueryLimits {
+  maxPageSize: number;
+  maxQueryWindowDays: number;
+}
+
+/**
+ * Refuses a page larger than observability.query.maxPageSize and a window
+ * longer than observability.query.maxWindowDays. A window with only `from`
+ * runs up to now; one without `from` is the last hour.
+ */
+function checkQueryLimits(
+  query: { from?: string; to?: string; limit?: number },
+  limits: QueryLimits,
+) {
+  if (query.limit !== undefined && query.limit > limits.maxPageSize) {
+    throw new InputError(
+      `Invalid limit: ${query.limit} is over ` +
+        `observability.query.maxPageSize (${limits.maxPageSize})`,
+    );
+  }
+  if (query.from) {
+    const fromMs = Date.parse(query.from);
+    const toMs = query.to ? Date.parse(query.to) : Date.now();
+    const days = (toMs - fromMs) / 86_400_000;
+    if (days > limits.maxQueryWindowDays) {
+      throw new InputError(
+        `Invalid from: the window from ${query.from} is ${Math.ceil(days)} ` +
+          `days long, over observability.query.maxWindowDays ` +
+          `(${limits.maxQueryWindowDays})`,
+      );
+    }
+  }
+}
+
 function toWindow(query: { from?: string; to?: string }) {
   return {
     fromMs: query.from ? Date.parse(query.from) : undefined,
@@ -126,6 +161,7 @@ export async function createRouter(options: {
   ingestLimiter: IngestLimiter;
   callers?: CallerPolicy;
   maxBodyBytes: number;
+  queryLimits?: QueryLimits;
   /** More fields for /health, from parts such as alerting. */
   health?: () => Promise<Record<string, unknown>>;
 }): Promise<express.Router> {
@@ -150,6 +186,26 @@ export async function createRouter(options: {
       await httpAuth.credentials(req, { allow: ['user', 'service'] }),
       'read',
     );
+
+  const queryLimits = options.queryLimits ?? {
+    maxPageSize: 1000,
+    maxQueryWindowDays: Infinity,
+  };
+  const readQuery = <T extends { from?: string; to?: string; limit?: number }>(
+    schema: z.ZodType<T>,
+    req: express.Request,
+  ) => {
+    const parsed = parseOrThrow(schema, req.query, 'query');
+    // The validator fills in the document's default limit; only a limit
+    // the caller asked for is refused, a default is brought within bounds.
+    const asked = new URL(req.originalUrl, 'http://engine').searchParams;
+    if (!asked.has('limit') && parsed.limit !== undefined) {
+      parsed.limit = Math.min(parsed.limit, queryLimits.maxPageSize);
+    }
+    checkQueryLimits(parsed, queryLimits);
+    return parsed;
+  };
+
   // Every request is checked against the OpenAPI document first; a
   // request that breaks it is a 400 naming the problem. The OTLP routes
   // are left to the OTLP reader, which reads their bodies as sent (the
@@ -212,7 +268,7 @@ export async function createRouter(options: {
 
   router.get('/logs', async (req, res) => {
     await reader(req);
-    const query = parseOrThrow(logSearchQuery, req.query, 'query');
+    const query = readQuery(logSearchQuery, req);
 
     const page = await queries.searchLogs({
       service: query.service,
@@ -229,7 +285,7 @@ export async function createRouter(options: {
 
   router.get('/traces', async (req, res) => {
     await reader(req);
-    const query = parseOrThrow(traceSearchQuery, req.query, 'query');
+    const query = readQuery(traceSearchQuery, req);
 
     const found = await queries.searchTraces({
       service: query.service,
@@ -253,21 +309,21 @@ export async function createRouter(options: {
 
   router.get('/performance/overview', async (req, res) => {
     await reader(req);
-    const query = parseOrThrow(windowQuery, req.query, 'query');
+    const query = readQuery(windowQuery, req);
 
     res.json(await performance.overview(toWindow(query)));
   });
 
   router.get('/service-graph', async (req, res) => {
     await reader(req);
-    const query = parseOrThrow(windowQuery, req.query, 'query');
+    const query = readQuery(windowQuery, req);
 
     res.json(await performance.serviceGraph(toWindow(query)));
   });
 
   router.get('/metrics/points', async (req, res) => {
     await reader(req);
-    const query = parseOrThrow(metricPointQuery, req.query, 'query');
+    const query = readQuery(metricPointQuery, req);
 
     const points = await metricStore.searchPoints({
       name: query.name,
@@ -280,14 +336,14 @@ export async function createRouter(options: {
 
   router.get('/business/metrics', async (req, res) => {
     await reader(req);
-    const query = parseOrThrow(businessQuery, req.query, 'query');
+    const query = readQuery(businessQuery, req);
 
     res.json(await business.kpis({ ...toWindow(query), region: query.region }));
   });
 
   router.get('/security/dashboard', async (req, res) => {
     await reader(req);
-    const query = parseOrThrow(windowQuery, req.query, 'query');
+    const query = readQuery(windowQuery, req);
 
     res.json(await security.dashboard(toWindow(query)));
   });

@@ -2,7 +2,8 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { BackendProcess } from '@internal/backend-test-process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { join, resolve } from 'node:path';
 
 /*
@@ -156,4 +157,30 @@ export async function waitForEntities(
     }
     await new Promise(r => setTimeout(r, 500));
   }
+}
+
+/**
+ * The plugins' sections of app-config.yaml, with `${VAR:-default}` taken
+ * at its default and paths made absolute, as the backend reads them from
+ * packages/backend.
+ */
+export function repositoryConfig() {
+  const text = readFileSync(resolve(REPO_ROOT, 'app-config.yaml'), 'utf8')
+    .replace(/\$\{\w+:-([^}]*)\}/g, '$1')
+    .replace(/\$\{\w+\}/g, '');
+  const config = parse(text);
+  const fromBackend = (path: string) =>
+    resolve(REPO_ROOT, 'packages/backend', path);
+  config.zeroTrust.policiesFile = fromBackend(config.zeroTrust.policiesFile);
+  config.regions.nginx.configPath = fromBackend(
+    config.regions.nginx.configPath,
+  );
+  return {
+    observability: {
+      ...config.observability,
+      trafficGenerator: { enabled: false },
+    },
+    zeroTrust: config.zeroTrust,
+    regions: config.regions,
+  };
 }

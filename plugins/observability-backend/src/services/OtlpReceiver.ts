@@ -13,7 +13,12 @@ import {
   ExportTraceServiceRequest,
   ExportTraceServiceResponse,
 } from '../otlp/protobuf';
-import { decodeOtlpBody, parseOtlpJson } from '../otlp/readOtlpBody';
+import {
+  decodeOtlpBody,
+  parseOtlpJson,
+  PayloadTooLargeError,
+} from '../otlp/readOtlpBody';
+import { Attributes, AttributeValue } from '../otlp/values';
 import { readLogsRequest } from '../otlp/readLogsRequest';
 import { readMetricsRequest } from '../otlp/readMetricsRequest';
 import { readTraceRequest } from '../otlp/readTraceRequest';
@@ -65,6 +70,7 @@ export class OtlpReceiver {
     metrics: EngineMetrics;
     logger: LoggerService;
     maxBodyBytes: number;
+    limits?: Partial<ItemLimits>;
   }) {
     return new OtlpReceiver(options);
   }
@@ -75,10 +81,17 @@ export class OtlpReceiver {
     metrics: EngineMetrics;
     logger: LoggerService;
     maxBodyBytes: number;
+    limits?: Partial<ItemLimits>;
   }) {
     const { store, metricStore, metrics } = options;
     this.logger = options.logger;
     this.maxBodyBytes = options.maxBodyBytes;
+    const limits: ItemLimits = {
+      maxItemsPerExport: Infinity,
+      maxAttributesPerItem: Infinity,
+      maxAttributeValueLength: Infinity,
+      ...options.limits,
+    };
 
     this.traces = {
       name: 'traces',
@@ -86,7 +99,14 @@ export class OtlpReceiver {
       responseType: ExportTraceServiceResponse,
       rejectedField: 'rejectedSpans',
       accept(document) {
-        const { spans, rejectedSpans, rejection } = readTraceRequest(document);
+        const read = readTraceRequest(document);
+        const { kept: spans, ...over } = withinLimits(
+          'span',
+          read.spans,
+          limits,
+        );
+        const rejectedSpans = read.rejectedSpans + over.rejected;
+        const rejection = over.rejection ?? read.rejection;
         return {
           store: async () => {
             // Only new spans count: a retried export is stored once and
@@ -107,13 +127,19 @@ export class OtlpReceiver {
       rejectedField: 'rejectedLogRecords',
       accept(document) {
         const receivedAt = (BigInt(Date.now()) * 1_000_000n).toString();
-        const { logRecords } = readLogsRequest(document, receivedAt);
+        const read = readLogsRequest(document, receivedAt);
+        const {
+          kept: logRecords,
+          rejected,
+          rejection,
+        } = withinLimits('log record', read.logRecords, limits);
         return {
           store: async () => {
             const stored = await store.insertLogs(logRecords);
             metrics.recordLogs(stored);
           },
-          rejected: 0,
+          rejected,
+          rejection,
         };
       },
     };
@@ -124,8 +150,14 @@ export class OtlpReceiver {
       responseType: ExportMetricsServiceResponse,
       rejectedField: 'rejectedDataPoints',
       accept(document) {
-        const { points, rejectedDataPoints, rejection } =
-          readMetricsRequest(document);
+        const read = readMetricsRequest(document);
+        const { kept: points, ...over } = withinLimits(
+          'data point',
+          read.points,
+          limits,
+        );
+        const rejectedDataPoints = read.rejectedDataPoints + over.rejected;
+        const rejection = over.rejection ?? read.rejection;
         return {
           store: async () => {
             await metricStore.insertPoints(points);
@@ -194,6 +226,79 @@ export class OtlpReceiver {
       body: Buffer.from(signal.responseType.encode(message).finish()),
     };
   }
+}
+
+/** Bounds on what one export and each of its items may carry. */
+export interface ItemLimits {
+  maxItemsPerExport: number;
+  maxAttributesPerItem: number;
+  maxAttributeValueLength: number;
+}
+
+/** A value's length as stored: text as is, anything else as JSON. */
+function valueLength(value: AttributeValue) {
+  return typeof value === 'string'
+    ? value.length
+    : JSON.stringify(value)?.length ?? 0;
+}
+
+/**
+ * Why an item is over the attribute limits, or undefined. Its resource's
+ * attributes count too: they are stored with every item.
+ */
+function overLimits(
+  item: { attributes: Attributes; resourceAttributes: Attributes },
+  limits: ItemLimits,
+): string | undefined {
+  for (const attributes of [item.attributes, item.resourceAttributes]) {
+    const keys = Object.keys(attributes);
+    if (keys.length > limits.maxAttributesPerItem) {
+      return (
+        `${keys.length} attributes, over ` +
+        `observability.ingest.maxAttributesPerItem (${limits.maxAttributesPerItem})`
+      );
+    }
+    const long = keys.find(
+      key =>
+        key.length > limits.maxAttributeValueLength ||
+        valueLength(attributes[key]) > limits.maxAttributeValueLength,
+    );
+    if (long !== undefined) {
+      return (
+        `attribute '${long.slice(0, 64)}' is longer than ` +
+        `observability.ingest.maxAttributeValueLength (${limits.maxAttributeValueLength})`
+      );
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Refuses an export of too many items whole (413, nothing stored), and
+ * leaves out the items over the attribute limits, which OTLP's partial
+ * success then counts.
+ */
+function withinLimits<
+  T extends { attributes: Attributes; resourceAttributes: Attributes },
+>(kind: string, items: T[], limits: ItemLimits) {
+  if (items.length > limits.maxItemsPerExport) {
+    throw new PayloadTooLargeError(
+      `The export has ${items.length} items, over ` +
+        `observability.ingest.maxItemsPerExport (${limits.maxItemsPerExport})`,
+    );
+  }
+
+  const kept: T[] = [];
+  let rejection: string | undefined;
+  for (const item of items) {
+    const reason = overLimits(item, limits);
+    if (reason) {
+      rejection ??= `A ${kind} has ${reason}`;
+    } else {
+      kept.push(item);
+    }
+  }
+  return { kept, rejected: items.length - kept.length, rejection };
 }
 
 function decodeProtobuf(type: Type, bytes: Buffer) {

@@ -11,6 +11,12 @@ function changesTypeWhenPlain(text: string): boolean {
     return false;
   }
 
+  // As a key, a plain << is YAML 1.1's merge key, whose value is merged
+  // into the map instead of kept under that name.
+  if (text === '<<') {
+    return true;
+  }
+
   // Inspect the parsed node rather than its JavaScript value: converting
   // text such as `{{.name}}` would warn about a map used as a key.
   return (['1.1', '1.2'] as const).some(version => {

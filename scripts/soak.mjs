@@ -1,0 +1,360 @@
+#!/usr/bin/env node
+/*
+ * The soak: the observability and zero-trust engines in a backend of their
+ * own (plugins/zero-trust-backend/bench/server.ts, real static-token auth,
+ * SQLite files) under 10,000 spans/s of OTLP exports and 1,000 decisions/s
+ * at once, for a configurable time, and writes its section of
+ * docs/benchmarks.md.
+ *
+ *   node scripts/soak.mjs [--minutes 10] [--spans 10000] [--decisions 1000]
+ *
+ * Reports the answers by status (the goal: no 5xx at all), the memory of
+ * the backend after warm-up (the first fifth of the run) against its end,
+ * and the event loop's delay p99 measured inside the backend
+ * (scripts/lib/soak-probe.cjs) every 5 seconds.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeBenchmarkSection } from './lib/benchmarks.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const transform = '@backstage/cli/config/nodeTransform.cjs';
+
+function argument(name, fallback) {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index === -1) {
+    return fallback;
+  }
+  const value = Number(process.argv[index + 1]);
+  if (!(value > 0)) {
+    console.error(
+      `--${name} must be a positive number, not '${process.argv[index + 1]}'`,
+    );
+    process.exit(2);
+  }
+  return value;
+}
+
+const minutes = argument('minutes', 10);
+const spanRate = argument('spans', 10_000);
+const decisionRate = argument('decisions', 1_000);
+const port = Number(process.env.TMS_SOAK_PORT ?? 7041);
+const TOKEN = `soak-token-${process.pid}-0123456789`;
+const SPANS_PER_EXPORT = 100;
+const exportRate = spanRate / SPANS_PER_EXPORT;
+
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+
+/** Longer than this and a request counts as timed out (status -1). */
+const REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * Sends one request; resolves with its status, 0 when the connection
+ * failed and -1 when no answer came within REQUEST_TIMEOUT_MS.
+ */
+function send(path, payload) {
+  return new Promise(resolve => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          authorization: `Bearer ${TOKEN}`,
+        },
+      },
+      res => {
+        res.resume();
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve(res.statusCode);
+        });
+      },
+    );
+    // Measured from sending, queueing in the agent included.
+    const timer = setTimeout(() => {
+      req.destroy();
+      resolve(-1);
+    }, REQUEST_TIMEOUT_MS);
+    req.on('error', () => {
+      clearTimeout(timer);
+      resolve(0);
+    });
+    req.end(payload);
+  });
+}
+
+const services = ['api-gateway', 'quiz-service', 'payment-service'];
+const regions = ['eu-west-1', 'us-east-1', 'ap-southeast-1'];
+
+/** One export of one trace of SPANS_PER_EXPORT spans, ids from `n`. */
+function spanExport(n) {
+  const traceId = n.toString(16).padStart(32, '0');
+  const start = BigInt(Date.now()) * 1_000_000n;
+  const spans = [];
+  for (let i = 0; i < SPANS_PER_EXPORT; i++) {
+    const begin = start + BigInt(i) * 100_000n;
+    spans.push(
+      `{"traceId":"${traceId}","spanId":"${(n * SPANS_PER_EXPORT + i)
+        .toString(16)
+        .padStart(16, '0')}","name":"GET /v1/items","kind":2,` +
+        `"startTimeUnixNano":"${begin}","endTimeUnixNano":"${
+          begin + 5_000_000n
+        }","attributes":[{"key":"http.response.status_code",` +
+        `"value":{"intValue":"${i % 50 === 0 ? 500 : 200}"}}]}`,
+    );
+  }
+  return (
+    `{"resourceSpans":[{"resource":{"attributes":[` +
+    `{"key":"service.name","value":{"stringValue":"${
+      services[n % 3]
+    }"}},{"key":"cloud.region","value":{"stringValue":"${
+      regions[n % 3]
+    }"}}]},"scopeSpans":[{"spans":[${spans.join(',')}]}]}]}`
+  );
+}
+
+function decision(n) {
+  return JSON.stringify({
+    subject: {
+      user: `user${n % 500}@tms.example.com`,
+      roles: ['user'],
+      mfa: n % 3 === 0,
+    },
+    resource: { service: 'quiz-service', path: `/v1/quizzes/${n % 100}` },
+    action: n % 10 === 0 ? 'POST' : 'GET',
+    context: { clientAddress: `172.16.${(n >> 8) & 255}.${n & 255}` },
+  });
+}
+
+/**
+ * Sends `rate` requests a second until `endAt`, each timed from when it
+ * was due; resolves with statuses and latencies.
+ */
+function openLoop(rate, endAt, path, body) {
+  const statuses = new Map();
+  const latencies = [];
+  const start = performance.now();
+  let sent = 0;
+  let pending = 0;
+
+  return new Promise(resolve => {
+    const pump = () => {
+      const now = performance.now();
+      const owed = Math.floor(((now - start) * rate) / 1000) + 1;
+      for (; sent < owed && now < endAt; sent++) {
+        const due = start + (sent * 1000) / rate;
+        pending += 1;
+        send(path, body(sent)).then(status => {
+          latencies.push(performance.now() - due);
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          pending -= 1;
+        });
+      }
+      if (now < endAt) {
+        setTimeout(pump, 2);
+        return;
+      }
+      const wait = () =>
+        pending === 0
+          ? resolve({
+              sent,
+              statuses,
+              latencies,
+              seconds: (now - start) / 1000,
+            })
+          : setTimeout(wait, 50);
+      wait();
+    };
+    pump();
+  });
+}
+
+function summary(result) {
+  const sorted = Float64Array.from(result.latencies).sort();
+  const at = p =>
+    sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  const statuses = Object.fromEntries(
+    [...result.statuses].sort(([a], [b]) => a - b),
+  );
+  const count = keep =>
+    [...result.statuses]
+      .filter(([status]) => keep(status))
+      .reduce((sum, [, n]) => sum + n, 0);
+  return {
+    sent: result.sent,
+    perSecond: result.sent / result.seconds,
+    statuses,
+    failed: count(status => status >= 500 || status === 0),
+    timedOut: count(status => status === -1),
+    p50: at(0.5),
+    p99: at(0.99),
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'tms-soak-'));
+const probeFile = join(dir, 'probe.ndjson');
+const configFile = join(dir, 'app-config.yaml');
+writeFileSync(
+  configFile,
+  `backend:
+  baseUrl: http://127.0.0.1:${port}
+  listen: { port: ${port}, host: 127.0.0.1 }
+  database:
+    client: better-sqlite3
+    connection: { directory: ${JSON.stringify(join(dir, 'data'))} }
+  auth:
+    externalAccess:
+      - type: static
+        options: { token: ${TOKEN}, subject: soak }
+zeroTrust:
+  policiesFile: ${join(
+    root,
+    'deploy/platform/zero-trust/zero-trust-policies.yaml',
+  )}
+`,
+);
+
+console.log('Starting the engines in a backend of their own');
+const server = spawn(
+  'node',
+  [
+    '--require',
+    transform,
+    '--require',
+    join(root, 'scripts/lib/soak-probe.cjs'),
+    join(root, 'plugins/zero-trust-backend/bench/server.ts'),
+    '--config',
+    configFile,
+  ],
+  {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'warn', TMS_SOAK_PROBE_FILE: probeFile },
+  },
+);
+const exited = new Promise(resolve => server.on('exit', resolve));
+// Interrupted, the backend goes with the soak.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    server.kill('SIGKILL');
+    process.exit(1);
+  });
+}
+
+let result;
+try {
+  for (let i = 0; ; i++) {
+    if ((await send('/api/zero-trust/decisions', decision(0))) === 200) {
+      break;
+    }
+    if (i > 600) {
+      throw new Error('the backend did not start answering');
+    }
+    await sleep(250);
+  }
+
+  console.log(
+    `Soaking: ${spanRate} spans/s (${exportRate} exports of ` +
+      `${SPANS_PER_EXPORT}) and ${decisionRate} decisions/s for ${minutes} min`,
+  );
+  const endAt = performance.now() + minutes * 60_000;
+  const startedAt = Date.now();
+  const [spans, decisions] = await Promise.all([
+    openLoop(exportRate, endAt, '/api/observability/v1/traces', spanExport),
+    openLoop(
+      decisionRate,
+      endAt,
+      '/api/zero-trust/decisions?explain=false',
+      decision,
+    ),
+  ]);
+  result = {
+    spans: summary(spans),
+    decisions: summary(decisions),
+    probes: readFileSync(probeFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(line => JSON.parse(line))
+      .filter(p => p.at >= startedAt),
+  };
+} finally {
+  agent.destroy();
+  server.kill('SIGTERM');
+  await exited;
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const { probes } = result;
+const warm = probes.slice(Math.floor(probes.length / 5));
+const mb = bytes => (bytes / 1024 / 1024).toFixed(0);
+const mean = values => values.reduce((a, b) => a + b, 0) / values.length;
+const quarter = Math.max(1, Math.floor(warm.length / 4));
+const rssAfterWarmUp = mean(warm.slice(0, quarter).map(p => p.rssBytes));
+const rssAtEnd = mean(warm.slice(-quarter).map(p => p.rssBytes));
+const heapAfterWarmUp = mean(warm.slice(0, quarter).map(p => p.heapUsedBytes));
+const heapAtEnd = mean(warm.slice(-quarter).map(p => p.heapUsedBytes));
+const loopP99 = Math.max(...warm.map(p => p.loopDelayP99Ms));
+const loopP99Median = warm.map(p => p.loopDelayP99Ms).sort((a, b) => a - b)[
+  Math.floor(warm.length / 2)
+];
+
+const row = (name, s) =>
+  `| ${name} | ${s.sent} | ${s.perSecond.toFixed(0)} | ${JSON.stringify(
+    s.statuses,
+  ).replace(/"/g, '')} | ${s.failed} | ${s.timedOut} | ${s.p50.toFixed(
+    1,
+  )} | ${s.p99.toFixed(1)} |`;
+const shorter =
+  minutes < 10
+    ? `\n**This run lasted ${minutes} minutes, shorter than the 10 minutes ` +
+      `the soak is meant to run** (\`yarn soak --minutes 10\`).\n`
+    : '';
+const body = `Machine: ${cpus().length} × ${
+  cpus()[0].model
+}, load ${loadavg()[0].toFixed(
+  1,
+)} at the end (shared with other work). One backend process with the
+observability and zero-trust engines on SQLite files, static-token auth;
+spans as OTLP/JSON exports of ${SPANS_PER_EXPORT} spans. Latency is timed
+from when each request was due (open loop), in ms; status -1 is a request
+with no answer within ${REQUEST_TIMEOUT_MS / 1000} s.
+${shorter}
+| Load | Requests | Per second | Statuses | 5xx or failed | Timed out (${
+  REQUEST_TIMEOUT_MS / 1000
+} s) | p50 | p99 |
+| ---- | -------- | ---------- | -------- | ------------- | --------- | --- | --- |
+${row(`Span exports (${spanRate} spans/s)`, result.spans)}
+${row(`Decisions (${decisionRate}/s)`, result.decisions)}
+
+Spans acknowledged per second of the run: ${(
+  ((result.spans.statuses[200] ?? 0) * SPANS_PER_EXPORT) /
+  (minutes * 60)
+).toFixed(0)} (target ${spanRate}).
+
+Memory after warm-up (the first fifth of the run) against the last quarter:
+RSS ${mb(rssAfterWarmUp)} MB → ${mb(rssAtEnd)} MB, heap used
+${mb(heapAfterWarmUp)} MB → ${mb(heapAtEnd)} MB (${
+  probes.length
+} samples, 5 s apart).
+
+Event-loop delay inside the backend: p99 per 5 s, median ${loopP99Median.toFixed(
+  1,
+)} ms, worst ${loopP99.toFixed(1)} ms (target under 20 ms).
+`;
+
+console.log(body);
+writeBenchmarkSection('soak', {
+  title: 'Soak: spans and decisions together',
+  command: `yarn soak --minutes ${minutes}`,
+  body,
+});
