@@ -5,6 +5,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { AlertService } from './alerts/AlertService';
 import { ALERT_STATES, SEVERITIES } from './alerts/types';
+import { KpiSloService } from './slos/KpiSloService';
 import { SloService } from './slos/SloService';
 
 const DAY_MS = 86_400_000;
@@ -72,8 +73,9 @@ export function createAlertsRouter(options: {
   httpAuth: HttpAuthService;
   alerts: AlertService;
   slos: SloService;
+  kpiSlos?: KpiSloService;
 }): express.Router {
-  const { httpAuth, alerts, slos } = options;
+  const { httpAuth, alerts, slos, kpiSlos } = options;
   const router = Router();
   // Per route: this router sits in front of OTLP ingest, whose JSON bodies
   // must reach the receiver unread.
@@ -184,12 +186,22 @@ export function createAlertsRouter(options: {
 
   router.get('/slos', async (req, res) => {
     await reader(req);
-    res.json({ slos: await slos.list() });
+    const nowMs = Date.now();
+    const [services, kpis] = await Promise.all([
+      slos.list(nowMs),
+      kpiSlos ? kpiSlos.list(nowMs) : [],
+    ]);
+    res.json({ slos: services, businessKpiSlos: kpis });
   });
 
   router.get('/slos/:id', async (req, res) => {
     await reader(req);
-    res.json(await slos.get(req.params.id));
+    const id = req.params.id;
+    if (kpiSlos && id.startsWith('kpi:')) {
+      res.json(await kpiSlos.get(id));
+      return;
+    }
+    res.json(await slos.get(id));
   });
 
   return router;

@@ -11,6 +11,8 @@ export interface AlertsConfig {
   notifyOwners: boolean;
   burnRateAlerts: boolean;
   longWindowRefreshMs: number;
+  /** Requests (or KPI events) a burn-rate window needs before it can fire. */
+  minRequests: number;
 }
 
 function checkUrl(url: string, field: string) {
@@ -23,6 +25,22 @@ function checkUrl(url: string, field: string) {
     throw new InputError(`${field} must be an http(s) URL, not '${url}'`);
   }
   return url;
+}
+
+/**
+ * Below this many requests in an hour, one failure burns a 99.9% budget
+ * more than 14.4 times over: a page for a single failed call.
+ */
+export const DEFAULT_MIN_REQUESTS = 100;
+
+function readMinRequests(slos: Config | undefined) {
+  const value = slos?.getOptionalNumber('minRequests') ?? DEFAULT_MIN_REQUESTS;
+  if (!(Number.isInteger(value) && value >= 0)) {
+    throw new InputError(
+      `observability.slos.minRequests must be a whole number of 0 or more, not ${value}`,
+    );
+  }
+  return value;
 }
 
 /** Reads `observability.alerts` and the SLO evaluation settings. */
@@ -71,6 +89,7 @@ export function readAlertsConfig(config: Config): AlertsConfig {
     webhooks,
     notifyOwners: alerts?.getOptionalBoolean('notifyOwners') ?? true,
     burnRateAlerts: slos?.getOptionalBoolean('burnRateAlerts') ?? true,
+    minRequests: readMinRequests(slos),
     longWindowRefreshMs: duration(
       slos,
       'longWindowRefresh',
