@@ -119,7 +119,7 @@ export interface Config {
       /**
        * Requests (for a business KPI SLO, events) a burn-rate tier's long
        * window must hold before the tier can fire, so that one failure
-       * among a handful of requests does not page. Defaults to 100.
+       * among a handful of requests does not page. Defaults to 200.
        */
       minRequests?: number;
       /**

@@ -30,10 +30,10 @@ const ADA = mockCredentials.user.header('user:default/ada');
  */
 function outageExport(nowMs: number) {
   const spans = (region: string, status: number) =>
-    // 150 requests in the last minute: above the 100 a burn-rate window
+    // 250 requests in the last minute: above the 200 a burn-rate window
     // needs before it can page (observability.slos.minRequests).
-    Array.from({ length: 150 }, (_, i) => {
-      const start = BigInt(nowMs - 60_000 + i * 400) * 1_000_000n;
+    Array.from({ length: 250 }, (_, i) => {
+      const start = BigInt(nowMs - 60_000 + i * 240) * 1_000_000n;
       const id = `${region === 'us-east-1' ? 'a' : 'b'}${i
         .toString(16)
         .padStart(15, '0')}`;

@@ -112,7 +112,9 @@ describe.each(databases.eachSupportedId())(
     });
 
     const get = (path: string) =>
-      request(server).get(`/api/observability${path}`).set('Authorization', ADA);
+      request(server)
+        .get(`/api/observability${path}`)
+        .set('Authorization', ADA);
 
     it('keeps the default SLO on safety-check compliance per region', async () => {
       const response = await get('/slos');
@@ -212,7 +214,9 @@ describe('observability.slos.businessKpis', () => {
       { kpi: 'safety_check_compliance', objective: 0.95, periodDays: 30 },
     ]);
     expect(
-      read([{ kpi: 'safety_check_compliance', objective: 0.99, periodDays: 7 }]),
+      read([
+        { kpi: 'safety_check_compliance', objective: 0.99, periodDays: 7 },
+      ]),
     ).toEqual([
       { kpi: 'safety_check_compliance', objective: 0.99, periodDays: 7 },
     ]);

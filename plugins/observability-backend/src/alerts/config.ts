@@ -28,10 +28,11 @@ function checkUrl(url: string, field: string) {
 }
 
 /**
- * Below this many requests in an hour, one failure burns a 99.9% budget
- * more than 14.4 times over: a page for a single failed call.
+ * One failure among this many requests burns a 99.9% budget 5 times over:
+ * under the 6 of the medium tier, so that a single failed call does not
+ * page a service with little traffic.
  */
-export const DEFAULT_MIN_REQUESTS = 100;
+export const DEFAULT_MIN_REQUESTS = 200;
 
 function readMinRequests(slos: Config | undefined) {
   const value = slos?.getOptionalNumber('minRequests') ?? DEFAULT_MIN_REQUESTS;

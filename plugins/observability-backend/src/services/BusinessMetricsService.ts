@@ -202,7 +202,11 @@ export class BusinessMetricsService {
     const groupOf = (row: { service: string; region: string }) => {
       const key = `${row.service}\u0000${row.region}`;
       if (!groups.has(key)) {
-        groups.set(key, { service: row.service, region: row.region, series: [] });
+        groups.set(key, {
+          service: row.service,
+          region: row.region,
+          series: [],
+        });
       }
       return groups.get(key)!;
     };

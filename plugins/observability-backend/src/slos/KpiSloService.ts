@@ -196,9 +196,7 @@ export class KpiSloService {
             objectiveStatus({
               name: definition.kpi,
               objective: definition.objective,
-              description: `at least ${
-                definition.objective * 100
-              }% of ${what}`,
+              description: `at least ${definition.objective * 100}% of ${what}`,
               periodMs,
               windows: counts,
               minRequests: this.options.minEvents,
