@@ -8,7 +8,7 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
+import { ConfigReader, JsonValue } from '@backstage/config';
 import request from 'supertest';
 import { ALERT_EVALUATION_TASK_ID } from './alerts/AlertEvaluationTask';
 import { observabilityPlugin } from './plugin';
@@ -206,7 +206,7 @@ describe.each(databases.eachSupportedId())(
 
 describe('observability.slos.businessKpis', () => {
   it('replaces the default objective and names a bad entry', () => {
-    const read = (businessKpis: unknown) =>
+    const read = (businessKpis: JsonValue) =>
       readKpiSlos(
         new ConfigReader({ observability: { slos: { businessKpis } } }),
       );
