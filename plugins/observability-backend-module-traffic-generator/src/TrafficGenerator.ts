@@ -392,6 +392,13 @@ export class TrafficGenerator {
         attributes: { 'client.address': address, 'user.name': user },
         context: serverContext,
       });
+      // Successes too: the engine's impossible-travel and volume checks
+      // look at every login, not only the failed ones.
+      this.options.loginReporter?.report({
+        user,
+        clientAddress: address,
+        outcome: 'succeeded',
+      });
       return;
     }
 
