@@ -160,6 +160,25 @@ export interface Config {
       /** Raise the multi-window burn-rate alerts. Defaults to true. */
       burnRateAlerts?: boolean;
       /**
+       * Requests (for a business KPI SLO, events) a burn-rate tier's long
+       * window must hold before the tier can fire, so that one failure
+       * among a handful of requests does not page. Defaults to 200.
+       */
+      minRequests?: number;
+      /**
+       * SLOs on business KPIs that are shares of good events, per service
+       * and region. Replaces the default, safety-check compliance at 0.95
+       * over 30 days; an empty list keeps none.
+       */
+      businessKpis?: Array<{
+        /** safety_check_compliance, quiz_completion_rate or invoice_processing_rate. */
+        kpi: string;
+        /** The share of good events asked for, between 0 and 1. */
+        objective: number;
+        /** The rolling period in days. Defaults to 30. */
+        periodDays?: number;
+      }>;
+      /**
        * How often windows longer than an hour (6h, 3d, the period) are
        * read again. Defaults to `1m`.
        */

@@ -57,7 +57,11 @@ export interface Config {
       recordAllows?: boolean;
     };
     events?: {
-      /** Send auth.login.* events for reported logins. Defaults to true. */
+      /**
+       * Send auth.login.* events for reported logins too. Defaults to
+       * false: auth-service logs its own logins, and the security
+       * dashboard would count each one twice.
+       */
       logins?: boolean;
       /** Send security.decision events for allows too. Defaults to true. */
       decisionAllows?: boolean;

@@ -21,17 +21,29 @@ jest.setTimeout(300_000);
 
 /**
  * Work on Backstage's scheduler with global scope, which must run on one
- * replica per pass. Each entry names the log line that one pass writes.
- * The alert evaluation, the regions' health probes and the zero-trust
- * engine's brute-force detection belong here once their engines exist.
+ * replica per pass. A task that runs hourly names the log line one pass
+ * writes, and is triggered pass by pass; the alert evaluation (every
+ * second) and the regions' health probes (every second) are checked by
+ * what they leave behind instead: one alert per breach, one probe round
+ * per interval. The zero-trust engine's brute-force detection is no
+ * scheduled task: it runs on each reported login, against the shared
+ * database, and is checked with logins split across the replicas.
  */
-const SCHEDULED_TASKS = [
+const SCHEDULED_TASKS: Array<{
+  pluginId: string;
+  taskId: string;
+  passLine?: string;
+}> = [
   {
     pluginId: 'observability',
     taskId: 'observability-retention',
     passLine: 'Deleted telemetry past retention',
   },
+  { pluginId: 'observability', taskId: 'observability-alert-evaluation' },
+  { pluginId: 'regions', taskId: 'regions-health-probe' },
 ];
+
+const TRIGGERED_TASKS = SCHEDULED_TASKS.filter(task => task.passLine);
 
 /** Longer than the scheduler's 5 s work check, so a second run would show. */
 const SETTLE_MS = 8_000;
@@ -45,7 +57,12 @@ function hex(bytes: number) {
 }
 
 /** An OTLP/JSON trace export of one server span per id, at a given time. */
-function traceExport(service: string, traceIds: string[], atMs: number) {
+function traceExport(
+  service: string,
+  traceIds: string[],
+  atMs: number,
+  statusCode = 200,
+) {
   const startNs = BigInt(atMs) * 1_000_000n;
   return {
     resourceSpans: [
@@ -69,10 +86,10 @@ function traceExport(service: string, traceIds: string[], atMs: number) {
                 { key: 'http.route', value: { stringValue: '/quizzes' } },
                 {
                   key: 'http.response.status_code',
-                  value: { intValue: '200' },
+                  value: { intValue: String(statusCode) },
                 },
               ],
-              status: {},
+              status: statusCode >= 500 ? { code: 2 } : {},
             })),
           },
         ],
@@ -83,7 +100,7 @@ function traceExport(service: string, traceIds: string[], atMs: number) {
 
 async function call(
   replica: Replica,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body?: unknown,
 ) {
@@ -189,7 +206,8 @@ async function runOnePass(
   all: Replica[],
   task: (typeof SCHEDULED_TASKS)[number],
 ) {
-  const before = passes(all, task.passLine).length;
+  const passLine = task.passLine!;
+  const before = passes(all, passLine).length;
 
   let accepted = false;
   while (!accepted) {
@@ -200,10 +218,10 @@ async function runOnePass(
   }
 
   await waitFor(`a pass of ${task.taskId}`, () => {
-    return passes(all, task.passLine).length > before;
+    return passes(all, passLine).length > before;
   });
   await new Promise(r => setTimeout(r, SETTLE_MS));
-  return passes(all, task.passLine).slice(before);
+  return passes(all, passLine).slice(before);
 }
 
 describe('two portal replicas on one PostgreSQL', () => {
@@ -239,9 +257,8 @@ describe('two portal replicas on one PostgreSQL', () => {
   });
 
   it.each(SCHEDULED_TASKS)(
-    'runs $taskId once per pass across both replicas',
+    'schedules $taskId with global scope on both replicas',
     async task => {
-      const [a, b] = replicas;
       for (const replica of replicas) {
         const response = await call(
           replica,
@@ -253,6 +270,13 @@ describe('two portal replicas on one PostgreSQL', () => {
           expect.objectContaining({ taskId: task.taskId, scope: 'global' }),
         );
       }
+    },
+  );
+
+  it.each(TRIGGERED_TASKS)(
+    'runs $taskId once per pass across both replicas',
+    async task => {
+      const [a, b] = replicas;
 
       // The pass the start scheduled (or one triggered now) goes first, so
       // that the next scheduled pass is an hour away.
@@ -283,12 +307,127 @@ describe('two portal replicas on one PostgreSQL', () => {
     const window = [oldMs - 60_000, oldMs + 60_000] as const;
     expect(await listTraces(b, service, ...window)).toHaveLength(3);
 
-    const [pass] = await runOnePass(b, replicas, SCHEDULED_TASKS[0]);
+    const [pass] = await runOnePass(b, replicas, TRIGGERED_TASKS[0]);
 
     // The one pass deleted the three spans; the other replica deleted none.
     expect(pass.output).toMatch(/\bspans"?[=:]3\b/);
     expect(await listTraces(a, service, ...window)).toEqual([]);
     expect(await listTraces(b, service, ...window)).toEqual([]);
+  });
+
+  it('probes the regions once per round across both replicas', async () => {
+    const [a, b] = replicas;
+    const history = async (replica: Replica) => {
+      const response = await call(
+        replica,
+        'GET',
+        '/api/regions/regions/eu-west-1?history=50',
+      );
+      const body = await response.json();
+      return (body.history as Array<{ checkedAt: string }>)
+        .map(h => Date.parse(h.checkedAt))
+        .sort((x, y) => x - y);
+    };
+
+    const sinceMs = Date.now();
+    let rounds: number[] = [];
+    const deadline = Date.now() + 60_000;
+    while (rounds.length < 4) {
+      if (Date.now() > deadline) {
+        throw new Error(`Only ${rounds.length} probe rounds in a minute`);
+      }
+      await new Promise(r => setTimeout(r, 1000));
+      rounds = (await history(a)).filter(t => t >= sinceMs);
+    }
+
+    // Both replicas read the same rounds; two replicas probing each round
+    // would leave pairs of rounds a few milliseconds apart.
+    expect((await history(b)).filter(t => t >= sinceMs)).toEqual(
+      expect.arrayContaining(rounds),
+    );
+    const gaps = rounds.slice(1).map((t, i) => t - rounds[i]);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500);
+  });
+
+  it('fires each alert once, whichever replica evaluates', async () => {
+    const [a, b] = replicas;
+    const service = `outage-${hex(3)}`;
+    // 250 failed requests in the last minute: above the 200 a burn-rate
+    // window needs before it pages.
+    await exportTraces(
+      a,
+      traceExport(
+        service,
+        Array.from({ length: 250 }, () => hex(16)),
+        Date.now() - 30_000,
+        503,
+      ),
+    );
+
+    const firing = async (replica: Replica) => {
+      const response = await call(
+        replica,
+        'GET',
+        `/api/observability/alerts?state=firing&service=${service}&limit=100`,
+      );
+      const body = await response.json();
+      return (body.alerts as Array<{ id: string; ruleId: string }>)
+        .map(alert => `${alert.ruleId} ${alert.id}`)
+        .sort();
+    };
+    let ruleIds: string[] = [];
+    const deadline = Date.now() + 60_000;
+    while (!ruleIds.some(r => r.startsWith('slo-availability-fast '))) {
+      if (Date.now() > deadline) {
+        throw new Error(`No alert fired for ${service}`);
+      }
+      await new Promise(r => setTimeout(r, 500));
+      ruleIds = await firing(b);
+    }
+    // Long enough for several more evaluations on either replica.
+    await new Promise(r => setTimeout(r, SETTLE_MS));
+
+    ruleIds = await firing(a);
+    expect(await firing(b)).toEqual(ruleIds);
+    const rules = ruleIds.map(r => r.split(' ')[0]);
+    expect(new Set(rules).size).toBe(rules.length);
+    // Each alert was fired by one evaluation on one replica. (The log's
+    // own `service` field is Backstage's; the alert id names the alert.)
+    for (const alert of ruleIds) {
+      const id = alert.split(' ')[1];
+      expect(
+        passes(replicas, 'Alert fired').filter(p => p.output.includes(id)),
+      ).toHaveLength(1);
+    }
+  });
+
+  it('blocks a brute force split across both replicas, for both', async () => {
+    const [a, b] = replicas;
+    const attacker = '203.0.113.77';
+    let attempts = 0;
+    let blocked = false;
+    while (!blocked && attempts < 100) {
+      const replica = attempts % 2 === 0 ? a : b;
+      const response = await call(replica, 'POST', '/api/zero-trust/logins', {
+        user: `user${attempts}@tms.example.com`,
+        outcome: 'failed',
+        clientAddress: attacker,
+      });
+      expect(response.status).toBe(201);
+      blocked = (await response.json()).blocked;
+      attempts += 1;
+    }
+
+    // The default limit: 20 failures from one address in a minute, counted
+    // over both replicas' reports.
+    expect(attempts).toBe(20);
+    for (const replica of [a, b]) {
+      const response = await call(replica, 'GET', '/api/zero-trust/blocks');
+      const { blocks } = await response.json();
+      expect(blocks).toContainEqual(
+        expect.objectContaining({ clientAddress: attacker }),
+      );
+    }
   });
 
   it('shows telemetry ingested through either replica through both, stored once', async () => {
@@ -354,7 +493,7 @@ describe('two portal replicas on one PostgreSQL', () => {
     );
 
     // Scheduled work goes on without the stopped replica.
-    for (const task of SCHEDULED_TASKS) {
+    for (const task of TRIGGERED_TASKS) {
       const pass = await runOnePass(b, [b], task);
       expect(pass.map(p => p.replica)).toEqual(['replica-b']);
     }

@@ -31,6 +31,24 @@ function requiredVariables(configText: string): string[] {
     .sort();
 }
 
+/** The environment variables a config file reads with a default. */
+function defaultedVariables(configText: string): string[] {
+  return [...configText.matchAll(/\$\{(\w+):-[^}]*\}/g)]
+    .map(match => match[1])
+    .filter((name, i, all) => all.indexOf(name) === i)
+    .sort();
+}
+
+/**
+ * Defaults that a deployment keeps: paths of what the image holds, and the
+ * folder of a publish action production does not use.
+ */
+const IMAGE_DEFAULTS = [
+  'TMS_CATALOG_PATH',
+  'TMS_TEMPLATES_PATH',
+  'TMS_LOCAL_PUBLISH_DIR',
+];
+
 /**
  * The variables a container gets: its own env entries and every key of the
  * ConfigMaps it takes whole, found among the given objects.
@@ -60,6 +78,29 @@ describe.each(OVERLAYS.map(overlay => [overlay[0], overlay]))(
       const provided = providedVariables(backend, objects);
 
       expect(needed.length).toBeGreaterThan(10);
+      expect(needed.filter(name => !provided.includes(name))).toEqual([]);
+    });
+
+    it('sets every variable the backend reads with a default, but the image paths', () => {
+      // Both files: the image runs app-config.yaml under the production one.
+      const text = ['app-config.yaml', 'app-config.production.yaml']
+        .map(file => readFileSync(join(REPO_ROOT, file), 'utf8'))
+        .join('\n');
+      const needed = [
+        ...requiredVariables(text),
+        ...defaultedVariables(text),
+      ].filter(name => !IMAGE_DEFAULTS.includes(name));
+
+      const provided = providedVariables(backend, objects);
+
+      expect(needed).toEqual(
+        expect.arrayContaining([
+          'ARGOCD_EU_WEST_1_TOKEN',
+          'TMS_ALERTMANAGER_URL',
+          'TMS_ZERO_TRUST_POLICIES_FILE',
+          'TMS_NGINX_CONFIG_PATH',
+        ]),
+      );
       expect(needed.filter(name => !provided.includes(name))).toEqual([]);
     });
 

@@ -118,4 +118,79 @@ describe('LoginReporter', () => {
     }
     expect(reporter.stats.failed).toBe(0);
   }, 30_000);
+
+  it('has each login counted once on the security dashboard', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        observabilityPlugin,
+        zeroTrustPlugin,
+        mockServices.database.factory(),
+        mockServices.rootConfig.factory({
+          data: { zeroTrust: { detection: { maxFailuresPerAddress: 5 } } },
+        }),
+      ],
+    });
+    const { port } = server.address() as AddressInfo;
+    const base = `http://127.0.0.1:${port}/api`;
+    const headers = async () => ({
+      Authorization: mockCredentials.service.header(),
+    });
+
+    // The attempts the engine took, by outcome.
+    const reported = { succeeded: 0, failed: 0 };
+    const reporter = new LoginReporter({
+      endpoint: async () => `${base}/zero-trust`,
+      headers,
+      fetch: async (url, init) => {
+        const response = await fetch(url, init);
+        if (response.ok) {
+          const { outcome } = JSON.parse(String(init!.body));
+          reported[outcome as 'succeeded' | 'failed'] += 1;
+        }
+        return response;
+      },
+    });
+    const generator = TrafficGenerator.create({
+      endpoint: `${base}/observability`,
+      encoding: 'json',
+      headers,
+      requestsPerSecond: 20,
+      scenarios: ['steady', 'brute-force'],
+      loginReporter: reporter,
+    });
+
+    generator.start();
+    await new Promise(r => setTimeout(r, 2500));
+    await generator.stop();
+
+    const dashboard = async () =>
+      (
+        await request(server)
+          .get('/api/observability/security/dashboard')
+          .set('Authorization', mockCredentials.user.header())
+      ).body;
+    // The engine's own events (the attack's threats and blocks) arrive in
+    // batches; once they are in, every login has been reported too.
+    let seen = await dashboard();
+    const deadline = Date.now() + 10_000;
+    while (
+      (seen.threats.total === 0 ||
+        seen.blockedIps.length < ATTACKER_ADDRESSES.length ||
+        reporter.stats.sent !== reported.succeeded + reported.failed) &&
+      Date.now() < deadline
+    ) {
+      await new Promise(r => setTimeout(r, 100));
+      seen = await dashboard();
+    }
+
+    expect(reporter.stats).toMatchObject({ failed: 0, dropped: 0 });
+    expect(reported.succeeded).toBeGreaterThan(0);
+    expect(reported.failed).toBeGreaterThan(3 * 5);
+    expect(seen.threats.total).toBeGreaterThan(0);
+    expect(seen.authentication).toMatchObject({
+      succeeded: reported.succeeded,
+      failed: reported.failed,
+      attempts: reported.succeeded + reported.failed,
+    });
+  }, 30_000);
 });

@@ -113,9 +113,12 @@ export class TrafficGenerator {
     // One exporter per signal serves every simulated service: each span
     // carries its service's resource, and the exporter groups by resource.
     const { endpoint, encoding, headers } = options;
+    // Thirty services share an exporter and may flush at once: room for
+    // each to have a few exports in flight.
     const target = (signal: string) => ({
       url: `${endpoint}/v1/${signal}`,
       headers,
+      concurrencyLimit: 120,
     });
     this.exporters =
       encoding === 'json'
@@ -388,6 +391,13 @@ export class TrafficGenerator {
         body: `Login succeeded for ${user} from ${address}`,
         attributes: { 'client.address': address, 'user.name': user },
         context: serverContext,
+      });
+      // Successes too: the engine's impossible-travel and volume checks
+      // look at every login, not only the failed ones.
+      this.options.loginReporter?.report({
+        user,
+        clientAddress: address,
+        outcome: 'succeeded',
       });
       return;
     }

@@ -38,6 +38,11 @@ describe('the regional-outage scenario', () => {
       features: [
         observabilityPlugin,
         mockServices.database.factory(),
+        // Three seconds make tens of requests per gateway, not the
+        // thousands of an hour: the burn-rate windows may page on fewer.
+        mockServices.rootConfig.factory({
+          data: { observability: { slos: { minRequests: 20 } } },
+        }),
         createServiceFactory({
           service: coreServices.scheduler,
           deps: {},
@@ -97,4 +102,82 @@ describe('the regional-outage scenario', () => {
       'slo-availability-fast api-gateway@ap-southeast-1',
     );
   });
+
+  it('pages nobody for an hour of steady traffic, and us-east-1 for its outage', async () => {
+    const scheduler = mockServices.scheduler();
+    const { server } = await startTestBackend({
+      features: [
+        observabilityPlugin,
+        mockServices.database.factory(),
+        createServiceFactory({
+          service: coreServices.scheduler,
+          deps: {},
+          factory: () => scheduler,
+        }),
+      ],
+    });
+    const { port } = server.address() as AddressInfo;
+    const random = seededRandom(23);
+    const generator = (scenarios: Array<'steady' | 'regional-outage'>) =>
+      TrafficGenerator.create({
+        endpoint: `http://127.0.0.1:${port}/api/observability`,
+        encoding: 'json',
+        headers: async () => ({
+          Authorization: mockCredentials.service.header(),
+        }),
+        requestsPerSecond: 1,
+        scenarios,
+        random,
+      });
+
+    // The last hour played tick by tick: 50 minutes of steady traffic,
+    // then 10 with us-east-1 down. Steady traffic keeps every group's few
+    // failures, and gives the small services fewer requests than a
+    // burn-rate window needs to page.
+    const nowMs = Date.now();
+    const play = async (
+      played: TrafficGenerator,
+      fromMs: number,
+      toMs: number,
+    ) => {
+      for (let t = fromMs; t < toMs; t += 250) {
+        played.tick(t);
+        // Every ten minutes played, a second for the batches to go out:
+        // the exporter takes a bounded number of exports at once.
+        if ((t - fromMs) % 600_000 === 599_750) {
+          await new Promise(resolve => setTimeout(resolve, 1100));
+        }
+      }
+      await played.stop();
+    };
+    await play(generator(['steady']), nowMs - 3_600_000, nowMs - 600_000);
+    await play(
+      generator(['steady', 'regional-outage']),
+      nowMs - 600_000,
+      nowMs,
+    );
+
+    await scheduler.triggerTask('observability-alert-evaluation');
+
+    const response = await request(server)
+      .get('/api/observability/alerts?state=firing&severity=page&limit=500')
+      .set('Authorization', mockCredentials.user.header());
+    const pages = response.body.alerts
+      .map((a: any) => `${a.service}@${a.region}`)
+      .sort();
+    expect(pages.length).toBeGreaterThan(0);
+    expect([...new Set(pages)]).toEqual(['api-gateway@us-east-1']);
+
+    // Traffic did reach every region: eu-west-1's gateway has its SLOs,
+    // with its few failures far from burning.
+    const slos = await request(server)
+      .get('/api/observability/slos')
+      .set('Authorization', mockCredentials.user.header());
+    const gatewayEu = slos.body.slos.find(
+      (s: any) => s.id === 'api-gateway@eu-west-1',
+    );
+    expect(
+      gatewayEu.objectives.find((o: any) => o.name === 'availability').sli,
+    ).toBeGreaterThan(0.999);
+  }, 90_000);
 });

@@ -1,11 +1,13 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import express from 'express';
-import Router from 'express-promise-router';
 import { z } from 'zod';
 import { AlertService } from './alerts/AlertService';
 import { ALERT_STATES, SEVERITIES } from './alerts/types';
+import { KpiSloService } from './slos/KpiSloService';
 import { SloService } from './slos/SloService';
+import { ALERTS_PATH, readOpenApiDocument } from './schema/openapi';
 
 const DAY_MS = 86_400_000;
 
@@ -57,6 +59,11 @@ const silenceBody = z
   })
   .strict();
 
+/** The `{id}` of a path; the document-typed router does not name it. */
+function idOf(req: { params: unknown }) {
+  return (req.params as Record<string, string>).id;
+}
+
 function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string) {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
@@ -72,12 +79,24 @@ export function createAlertsRouter(options: {
   httpAuth: HttpAuthService;
   alerts: AlertService;
   slos: SloService;
+  kpiSlos?: KpiSloService;
 }): express.Router {
-  const { httpAuth, alerts, slos } = options;
-  const router = Router();
-  // Per route: this router sits in front of OTLP ingest, whose JSON bodies
+  const { httpAuth, alerts, slos, kpiSlos } = options;
+  // Checked against the engine's one OpenAPI document, like the other
+  // routes; the zod schemas below add the messages that name a rule's
+  // field. Bodies are parsed on these paths only: OTLP ingest's bodies
   // must reach the receiver unread.
-  const json = express.json({ limit: '1mb' });
+  const parseJson = express.json({ limit: '1mb' });
+  const router = createValidatedOpenApiRouter(readOpenApiDocument(), {
+    middleware: [
+      (req, res, next) =>
+        ALERTS_PATH.test(req.path) ? parseJson(req, res, next) : next(),
+    ],
+    validatorOptions: {
+      ignorePaths: (path: string) => !ALERTS_PATH.test(path),
+      validateSecurity: false,
+    },
+  });
 
   const reader = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -117,19 +136,19 @@ export function createAlertsRouter(options: {
 
   router.get('/alerts/:id', async (req, res) => {
     await reader(req);
-    res.json(await alerts.get(parseOrThrow(alertIdParam, req.params.id, 'id')));
+    res.json(await alerts.get(parseOrThrow(alertIdParam, idOf(req), 'id')));
   });
 
-  router.post('/alerts/:id/acknowledge', json, async (req, res) => {
+  router.post('/alerts/:id/acknowledge', async (req, res) => {
     const credentials = await actor(req);
-    const id = parseOrThrow(alertIdParam, req.params.id, 'id');
+    const id = parseOrThrow(alertIdParam, idOf(req), 'id');
     const body = parseOrThrow(acknowledgeBody, req.body ?? {}, 'body');
     res.json(await alerts.acknowledge(id, body.comment, credentials));
   });
 
-  router.post('/alerts/:id/resolve', json, async (req, res) => {
+  router.post('/alerts/:id/resolve', async (req, res) => {
     const credentials = await actor(req);
-    const id = parseOrThrow(alertIdParam, req.params.id, 'id');
+    const id = parseOrThrow(alertIdParam, idOf(req), 'id');
     const body = parseOrThrow(resolveBody, req.body ?? {}, 'body');
     res.json(await alerts.resolve(id, body.reason, credentials));
   });
@@ -139,7 +158,7 @@ export function createAlertsRouter(options: {
     res.json(await alerts.listSilences());
   });
 
-  router.post('/silences', json, async (req, res) => {
+  router.post('/silences', async (req, res) => {
     const credentials = await actor(req);
     const body = parseOrThrow(silenceBody, req.body ?? {}, 'body');
     res.status(201).json(await alerts.createSilence(body, credentials));
@@ -147,13 +166,13 @@ export function createAlertsRouter(options: {
 
   router.get('/silences/:id', async (req, res) => {
     await reader(req);
-    res.json(await alerts.getSilence(req.params.id));
+    res.json(await alerts.getSilence(idOf(req)));
   });
 
   // A silence is never deleted, only ended, so that history keeps it.
   router.delete('/silences/:id', async (req, res) => {
     const credentials = await actor(req);
-    res.json(await alerts.expireSilence(req.params.id, credentials));
+    res.json(await alerts.expireSilence(idOf(req), credentials));
   });
 
   router.get('/alert-rules', async (req, res) => {
@@ -161,35 +180,45 @@ export function createAlertsRouter(options: {
     res.json({ rules: await alerts.rules.list() });
   });
 
-  router.post('/alert-rules', json, async (req, res) => {
+  router.post('/alert-rules', async (req, res) => {
     const credentials = await actor(req);
     res.status(201).json(await alerts.createRule(req.body, credentials));
   });
 
   router.get('/alert-rules/:id', async (req, res) => {
     await reader(req);
-    res.json(await alerts.rules.get(req.params.id));
+    res.json(await alerts.rules.get(idOf(req)));
   });
 
-  router.put('/alert-rules/:id', json, async (req, res) => {
+  router.put('/alert-rules/:id', async (req, res) => {
     const credentials = await actor(req);
-    res.json(await alerts.updateRule(req.params.id, req.body, credentials));
+    res.json(await alerts.updateRule(idOf(req), req.body, credentials));
   });
 
   router.delete('/alert-rules/:id', async (req, res) => {
     const credentials = await actor(req);
-    await alerts.deleteRule(req.params.id, credentials);
+    await alerts.deleteRule(idOf(req), credentials);
     res.status(204).end();
   });
 
   router.get('/slos', async (req, res) => {
     await reader(req);
-    res.json({ slos: await slos.list() });
+    const nowMs = Date.now();
+    const [services, kpis] = await Promise.all([
+      slos.list(nowMs),
+      kpiSlos ? kpiSlos.list(nowMs) : [],
+    ]);
+    res.json({ slos: services, businessKpiSlos: kpis });
   });
 
   router.get('/slos/:id', async (req, res) => {
     await reader(req);
-    res.json(await slos.get(req.params.id));
+    const id = idOf(req);
+    if (kpiSlos && id.startsWith('kpi:')) {
+      res.json(await kpiSlos.get(id));
+      return;
+    }
+    res.json(await slos.get(id));
   });
 
   return router;

@@ -628,6 +628,7 @@ describe('the observability engine', () => {
         p99Ms: 10000,
         sla: { availability: false, p95: true, errorRate: false },
         health: 'degraded',
+        rateLimited: { requests: 0, rate: 0, byRoute: [] },
       });
     });
 

@@ -5,6 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { alertPermissions } from './alerts/permissions';
+import { BusinessKpiSeriesSource } from './alerts/BusinessKpiSeriesSource';
 import { createAlerting } from './alerts/createAlerting';
 import { readEngineConfig } from './config';
 import { DatabaseMetricStore } from './database/DatabaseMetricStore';
@@ -107,6 +108,8 @@ export const observabilityPlugin = createBackendPlugin({
           discovery,
           catalog,
           notifications,
+          extraSources: [new BusinessKpiSeriesSource(business)],
+          business,
         });
 
         httpRouter.use(

@@ -19,7 +19,7 @@ import { PerformanceService } from './services/PerformanceService';
 import { BusinessMetricsService } from './services/BusinessMetricsService';
 import { MetricStore } from './database/MetricStore';
 import { SecurityDashboardService } from './services/SecurityDashboardService';
-import { readOpenApiDocument } from './schema/openapi';
+import { ALERTS_PATH, readOpenApiDocument } from './schema/openapi';
 import { resolveWindow } from './services/window';
 import { CallerPolicy } from './services/CallerPolicy';
 import { IngestLimiter, IngestOverloadedError } from './services/IngestLimiter';
@@ -216,7 +216,8 @@ export async function createRouter(options: {
     // Credentials are Backstage's to check (httpAuth and the auth policy
     // of unauthenticatedPaths), not the validator's.
     validatorOptions: {
-      ignorePaths: OTLP_EXPORT_PATH,
+      ignorePaths: (path: string) =>
+        OTLP_EXPORT_PATH.test(path) || ALERTS_PATH.test(path),
       validateSecurity: false,
     },
   });

@@ -48,7 +48,9 @@ export function readZeroTrustConfig(config: Config): ZeroTrustConfig {
         'detection.maxAttemptsPerAddress',
         120,
       ),
-      reportLogins: section?.getOptionalBoolean('events.logins') ?? true,
+      // auth-service logs its own logins; the engine adds threats, blocks
+      // and decisions, so that the dashboard counts each login once.
+      reportLogins: section?.getOptionalBoolean('events.logins') ?? false,
     },
     blocks: {
       baseSeconds: positive(section, 'blocks.baseSeconds', 900),

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { KpiSloService } from '../slos/KpiSloService';
 import { SloService } from '../slos/SloService';
 import { AlertStore, NewAlert } from './database/AlertStore';
 import { formatDuration } from './durations';
@@ -52,6 +53,8 @@ export class AlertEvaluator {
       rules: RuleRegistry;
       sources: SeriesSource[];
       slos?: SloService;
+      /** SLOs on business KPIs, which burn and page like request SLOs. */
+      kpiSlos?: KpiSloService;
       outbox: NotificationOutbox;
       logger: LoggerService;
       resendIntervalMs: number;
@@ -244,14 +247,21 @@ export class AlertEvaluator {
   }
 
   private async burnRateBreaches(nowMs: number): Promise<Breach[]> {
-    if (!this.options.slos) {
+    const { slos, kpiSlos } = this.options;
+    if (!slos) {
       return [];
     }
     const breachList: Breach[] = [];
-    for (const slo of await this.options.slos.list(nowMs)) {
+    const all = [
+      ...(await slos.list(nowMs)),
+      ...(kpiSlos ? await kpiSlos.list(nowMs) : []),
+    ];
+    for (const slo of all) {
       for (const objective of slo.objectives) {
         for (const tier of objective.alerts.filter(a => a.burning)) {
-          const ruleId = `slo-${objective.name.replace('_', '-')}-${tier.tier}`;
+          const ruleId = `slo-${objective.name.replace(/_/g, '-')}-${
+            tier.tier
+          }`;
           const value = objective.burnRates[tier.longWindow]!;
           const labels = {
             alertname: ruleId,

@@ -118,11 +118,15 @@ export class RuleRegistry {
 
   /** Refuses a rule on a series no source of this engine derives. */
   private check(rule: ThresholdRule): ThresholdRule {
-    if (!this.sources.some(s => s.kinds.includes(rule.definition.series))) {
+    const source = this.sources.find(s =>
+      s.kinds.includes(rule.definition.series),
+    );
+    if (!source) {
       throw new InputError(
         `Invalid rule field 'series': this engine derives no '${rule.definition.series}' series`,
       );
     }
+    source.check?.(rule.definition);
     return rule;
   }
 }

@@ -11,6 +11,8 @@ export interface AlertsConfig {
   notifyOwners: boolean;
   burnRateAlerts: boolean;
   longWindowRefreshMs: number;
+  /** Requests (or KPI events) a burn-rate window needs before it can fire. */
+  minRequests: number;
 }
 
 function checkUrl(url: string, field: string) {
@@ -23,6 +25,23 @@ function checkUrl(url: string, field: string) {
     throw new InputError(`${field} must be an http(s) URL, not '${url}'`);
   }
   return url;
+}
+
+/**
+ * One failure among this many requests burns a 99.9% budget 5 times over:
+ * under the 6 of the medium tier, so that a single failed call does not
+ * page a service with little traffic.
+ */
+export const DEFAULT_MIN_REQUESTS = 200;
+
+function readMinRequests(slos: Config | undefined) {
+  const value = slos?.getOptionalNumber('minRequests') ?? DEFAULT_MIN_REQUESTS;
+  if (!(Number.isInteger(value) && value >= 0)) {
+    throw new InputError(
+      `observability.slos.minRequests must be a whole number of 0 or more, not ${value}`,
+    );
+  }
+  return value;
 }
 
 /** Reads `observability.alerts` and the SLO evaluation settings. */
@@ -71,6 +90,7 @@ export function readAlertsConfig(config: Config): AlertsConfig {
     webhooks,
     notifyOwners: alerts?.getOptionalBoolean('notifyOwners') ?? true,
     burnRateAlerts: slos?.getOptionalBoolean('burnRateAlerts') ?? true,
+    minRequests: readMinRequests(slos),
     longWindowRefreshMs: duration(
       slos,
       'longWindowRefresh',

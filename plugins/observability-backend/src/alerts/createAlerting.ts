@@ -11,6 +11,8 @@ import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { createAlertsRouter } from '../alertsRouter';
+import { BusinessMetricsService } from '../services/BusinessMetricsService';
+import { KpiSloService, readKpiSlos } from '../slos/KpiSloService';
 import { SloService } from '../slos/SloService';
 import { SloTargetResolver } from '../slos/targets';
 import { AlertEvaluator } from './AlertEvaluator';
@@ -52,6 +54,8 @@ export async function createAlerting(options: {
   catalog: CatalogService;
   notifications: NotificationService;
   extraSources?: SeriesSource[];
+  /** Where the SLOs on business KPIs read; none without it. */
+  business?: Pick<BusinessMetricsService, 'kpiGroups'>;
 }) {
   const { config, logger } = options;
   const settings = readAlertsConfig(config);
@@ -75,7 +79,16 @@ export async function createAlerting(options: {
     directory,
     logger,
     longWindowRefreshMs: settings.longWindowRefreshMs,
+    minRequests: settings.minRequests,
   });
+  const kpiSlos = options.business
+    ? new KpiSloService({
+        business: options.business,
+        definitions: readKpiSlos(config),
+        longWindowRefreshMs: settings.longWindowRefreshMs,
+        minEvents: settings.minRequests,
+      })
+    : undefined;
 
   const baseUrl = await options.discovery.getExternalBaseUrl('observability');
   const alertLink = (alert: { id: string }) => `${baseUrl}/alerts/${alert.id}`;
@@ -105,6 +118,7 @@ export async function createAlerting(options: {
     rules,
     sources,
     slos: settings.burnRateAlerts ? slos : undefined,
+    kpiSlos,
     outbox,
     logger,
     resendIntervalMs: settings.resendIntervalMs,
@@ -125,7 +139,12 @@ export async function createAlerting(options: {
   });
 
   return {
-    router: createAlertsRouter({ httpAuth: options.httpAuth, alerts, slos }),
+    router: createAlertsRouter({
+      httpAuth: options.httpAuth,
+      alerts,
+      slos,
+      kpiSlos,
+    }),
     health: async () => ({ notifications: await outbox.health() }),
   };
 }

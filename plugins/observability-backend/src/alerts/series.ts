@@ -1,5 +1,5 @@
 import { TimeWindow } from '../database/TelemetryStore';
-import { RuleScope, SeriesKind } from './rules';
+import { RuleDefinition, RuleScope, SeriesKind } from './rules';
 
 /** The labels of one series sample: where the value was measured. */
 export interface SeriesLabels {
@@ -32,6 +32,8 @@ export interface SeriesQuery {
 export interface SeriesSource {
   readonly kinds: readonly SeriesKind[];
   read(query: SeriesQuery): Promise<SeriesSample[]>;
+  /** Refuses, with an InputError, a rule this source cannot answer. */
+  check?(definition: RuleDefinition): void;
 }
 
 /** Request counts of one service, region and (optionally) route. */

@@ -79,6 +79,43 @@ describe.each(databases.eachSupportedId())(
       expect(Number(count)).toBe(3);
     });
 
+    it('counts the server spans that answered a status, per route', async () => {
+      const answered = (n: number, status: number, name: string) => ({
+        ...span(7, n),
+        name,
+        attributes: { 'http.response.status_code': status },
+      });
+      await store.insertSpans([
+        answered(1, 429, 'GET /api/quizzes'),
+        answered(2, 429, 'GET /api/quizzes'),
+        answered(3, 429, 'POST /api/feedback'),
+        answered(4, 200, 'GET /api/quizzes'),
+        answered(5, 503, 'GET /api/quizzes'),
+        // A client span with 429 is the caller's view, not a rejection.
+        { ...answered(6, 429, 'GET /api/quizzes'), kind: 3 },
+      ]);
+      const window = { fromMs: 1796299200000, toMs: 1796299201000 };
+
+      const counts = await store.statusCounts(window, 429);
+      expect(
+        counts.sort((a, b) => a.route.localeCompare(b.route)),
+      ).toEqual([
+        {
+          service: 'quiz-service',
+          region: 'eu-west-1',
+          route: 'GET /api/quizzes',
+          requests: 2,
+        },
+        {
+          service: 'quiz-service',
+          region: 'eu-west-1',
+          route: 'POST /api/feedback',
+          requests: 1,
+        },
+      ]);
+      expect(await store.statusCounts(window, 418)).toEqual([]);
+    });
+
     it('splits an export over statements at the bind-variable limit', async () => {
       // 3,000 spans take three statements on SQLite (1,489 rows each) and
       // two on PostgreSQL (2,978 rows each).

@@ -16,6 +16,7 @@ import {
   LogPage,
   LogQuery,
   RequestStats,
+  StatusCount,
   StoredSpan,
   TimeWindow,
   TelemetryStore,
@@ -553,6 +554,43 @@ export class DatabaseTelemetryStore implements TelemetryStore {
       p50Ms: Number(row.p50_us) / 1000,
       p95Ms: Number(row.p95_us) / 1000,
       p99Ms: Number(row.p99_us) / 1000,
+    }));
+  }
+
+  async statusCounts(
+    window: TimeWindow,
+    statusCode: number,
+  ): Promise<StatusCount[]> {
+    // The status is one of the span's attributes, kept as JSON text: each
+    // engine reads it with its own JSON operator.
+    const status =
+      this.db.client.config.client === 'pg'
+        ? this.db.raw(
+            `(attributes::jsonb ->> 'http.response.status_code') = ?`,
+            [String(statusCode)],
+          )
+        : this.db.raw(
+            `json_extract(attributes, '$."http.response.status_code"') = ?`,
+            [statusCode],
+          );
+    const rows = await this.db('spans')
+      .select(
+        'service',
+        this.db.raw("coalesce(region, '') as region"),
+        'name',
+      )
+      .count({ requests: '*' })
+      .where('kind', SPAN_KIND_SERVER)
+      .andWhere('start_us', '>=', window.fromMs * 1000)
+      .andWhere('start_us', '<', window.toMs * 1000)
+      .andWhere(status)
+      .groupBy('service', this.db.raw("coalesce(region, '')"), 'name');
+
+    return rows.map((row: Record<string, any>) => ({
+      service: row.service,
+      region: row.region,
+      route: row.name,
+      requests: Number(row.requests),
     }));
   }
 

@@ -66,6 +66,16 @@ export interface RequestStats {
   p99Ms: number;
 }
 
+/** Server spans of one service, region and route with one HTTP status. */
+export interface StatusCount {
+  service: string;
+  /** Empty when the spans named no region. */
+  region: string;
+  /** The span name, such as `GET /api/quizzes`. */
+  route: string;
+  requests: number;
+}
+
 /** Requests from one service and region to another, from span parents. */
 export interface CallStats {
   caller: { service: string; region: string };
@@ -109,6 +119,15 @@ export interface TelemetryStore {
 
   /** Request counts and durations per service and region. */
   requestStats(window: TimeWindow): Promise<RequestStats[]>;
+
+  /**
+   * Server spans per service, region and route (the span name) that
+   * answered the HTTP status (`http.response.status_code`), such as 429.
+   */
+  statusCounts(
+    window: TimeWindow,
+    statusCode: number,
+  ): Promise<StatusCount[]>;
 
   /**
    * Calls between services: a server span whose parent span belongs to

@@ -17,3 +17,10 @@ export const OPENAPI_PATH = resolvePackagePath(
 export function readOpenApiDocument(): OpenApiDocument {
   return parse(readFileSync(OPENAPI_PATH, 'utf8'));
 }
+
+/**
+ * The paths the alerts router serves (src/alertsRouter.ts). It validates
+ * them after its own body parser; the engine's router, which has none,
+ * leaves them alone.
+ */
+export const ALERTS_PATH = /\/(alerts|silences|alert-rules|slos)(\/|$)/;

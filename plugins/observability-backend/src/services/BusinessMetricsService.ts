@@ -1,4 +1,5 @@
 import { MetricStore, SeriesAggregate, Fold } from '../database/MetricStore';
+import { TimeWindow } from '../database/TelemetryStore';
 import { describeWindow, resolveWindow, WindowQuery } from './window';
 
 /**
@@ -21,6 +22,30 @@ export const BUSINESS_METRICS = {
 } as const;
 
 const DELTA = 1;
+
+/** The KPIs an alert rule (`series: business_kpi`) or an SLO can name. */
+export const BUSINESS_KPIS = [
+  'active_users',
+  'quizzes_started',
+  'quizzes_completed',
+  'quiz_completion_rate',
+  'safety_checks',
+  'safety_checks_compliant',
+  'safety_check_compliance',
+  'invoices_generated',
+  'invoices_processed',
+  'invoice_processing_rate',
+  'customer_satisfaction',
+] as const;
+
+export type BusinessKpi = (typeof BUSINESS_KPIS)[number];
+
+/** The KPIs of one service in one region; a KPI without data is absent. */
+export interface BusinessKpiGroup {
+  service: string;
+  region: string;
+  values: Partial<Record<BusinessKpi, number>>;
+}
 
 export interface BusinessMetrics {
   from: string;
@@ -139,6 +164,104 @@ export class BusinessMetricsService {
       customerSatisfaction: satisfaction,
     };
     return result;
+  }
+
+  /**
+   * Every KPI per service and region over a window, for alert rules and
+   * SLOs: a group without data for a KPI leaves it out rather than
+   * answering zero.
+   */
+  async kpiGroups(
+    window: TimeWindow,
+    scope: { service?: string; region?: string } = {},
+  ): Promise<BusinessKpiGroup[]> {
+    const query = { ...window, region: scope.region || undefined };
+    const [latestUsers, series] = await Promise.all([
+      this.store.latestPoints(BUSINESS_METRICS.activeUsers, query),
+      this.store.aggregateSeries(
+        [
+          BUSINESS_METRICS.quizzesStarted,
+          BUSINESS_METRICS.quizzesCompleted,
+          BUSINESS_METRICS.safetyChecks,
+          BUSINESS_METRICS.invoicesGenerated,
+          BUSINESS_METRICS.invoicesProcessed,
+          BUSINESS_METRICS.customerSatisfaction,
+        ],
+        query,
+      ),
+    ]);
+    const fromUs = window.fromMs * 1000;
+    const wanted = (row: { service: string; region: string }) =>
+      (!scope.service || row.service === scope.service) &&
+      (scope.region === undefined || row.region === scope.region);
+
+    const groups = new Map<
+      string,
+      { service: string; region: string; series: SeriesAggregate[] }
+    >();
+    const groupOf = (row: { service: string; region: string }) => {
+      const key = `${row.service}\u0000${row.region}`;
+      if (!groups.has(key)) {
+        groups.set(key, {
+          service: row.service,
+          region: row.region,
+          series: [],
+        });
+      }
+      return groups.get(key)!;
+    };
+    for (const s of series.filter(wanted)) {
+      groupOf(s).series.push(s);
+    }
+    const users = new Map<string, number>();
+    for (const point of latestUsers.filter(wanted)) {
+      if (point.value !== null) {
+        const key = `${point.service}\u0000${point.region}`;
+        groupOf(point);
+        users.set(key, (users.get(key) ?? 0) + point.value);
+      }
+    }
+
+    return [...groups.entries()].map(([key, group]) => {
+      const named = (name: string) => group.series.filter(s => s.name === name);
+      const total = (list: SeriesAggregate[]) =>
+        sumOrNull(list.map(s => increase(s, s.value, fromUs)));
+      const checks = named(BUSINESS_METRICS.safetyChecks);
+      const checksTotal = total(checks);
+      const compliant =
+        checksTotal === null
+          ? null
+          : total(checks.filter(s => isTrue(s.attributes.compliant))) ?? 0;
+      const started = total(named(BUSINESS_METRICS.quizzesStarted));
+      const completed = total(named(BUSINESS_METRICS.quizzesCompleted));
+      const generated = total(named(BUSINESS_METRICS.invoicesGenerated));
+      const processed = total(named(BUSINESS_METRICS.invoicesProcessed));
+      const satisfaction = this.satisfaction(
+        named(BUSINESS_METRICS.customerSatisfaction),
+        fromUs,
+      );
+
+      const values: Partial<Record<BusinessKpi, number | null>> = {
+        active_users: users.get(key) ?? null,
+        quizzes_started: started,
+        quizzes_completed: completed,
+        quiz_completion_rate: ratio(completed, started),
+        safety_checks: checksTotal,
+        safety_checks_compliant: compliant,
+        safety_check_compliance: ratio(compliant, checksTotal),
+        invoices_generated: generated,
+        invoices_processed: processed,
+        invoice_processing_rate: ratio(processed, generated),
+        customer_satisfaction: satisfaction.average,
+      };
+      const present: Partial<Record<BusinessKpi, number>> = {};
+      for (const [kpi, value] of Object.entries(values)) {
+        if (value !== null && value !== undefined) {
+          present[kpi as BusinessKpi] = value;
+        }
+      }
+      return { service: group.service, region: group.region, values: present };
+    });
   }
 
   /**

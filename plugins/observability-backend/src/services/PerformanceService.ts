@@ -1,4 +1,11 @@
-import { RequestStats, TelemetryStore } from '../database/TelemetryStore';
+import {
+  RequestStats,
+  StatusCount,
+  TelemetryStore,
+} from '../database/TelemetryStore';
+
+/** What a rate limit (nginx `limit_req_status`, Istio) answers. */
+const TOO_MANY_REQUESTS = 429;
 
 /** The platform's SLA for every service in every region. */
 export const SLA = {
@@ -32,6 +39,13 @@ export interface ServicePerformance {
   p99Ms: number;
   sla: { availability: boolean; p95: boolean; errorRate: boolean };
   health: Health;
+  /** Requests answered 429 Too Many Requests, in all and per route. */
+  rateLimited: {
+    requests: number;
+    /** Per second over the window. */
+    rate: number;
+    byRoute: Array<{ route: string; requests: number; rate: number }>;
+  };
 }
 
 export interface ServiceGraphEdge {
@@ -67,13 +81,20 @@ export class PerformanceService {
 
   async overview(query: WindowQuery) {
     const window = resolveWindow(query);
-    const stats = await this.store.requestStats(window);
+    const [stats, limited] = await Promise.all([
+      this.store.requestStats(window),
+      this.store.statusCounts(window, TOO_MANY_REQUESTS),
+    ]);
+    const windowMs = window.toMs - window.fromMs;
 
     return {
       from: new Date(window.fromMs).toISOString(),
       to: new Date(window.toMs).toISOString(),
       sla: SLA,
-      services: stats.map(s => judge(s, window.toMs - window.fromMs)),
+      services: stats.map(s => ({
+        ...judge(s, windowMs),
+        rateLimited: rateLimitedOf(s, limited, windowMs),
+      })),
     };
   }
 
@@ -139,7 +160,28 @@ function resolveWindow(query: WindowQuery) {
   return { fromMs: query.fromMs ?? toMs - DEFAULT_WINDOW_MS, toMs };
 }
 
-function judge(stats: RequestStats, windowMs: number): ServicePerformance {
+function rateLimitedOf(
+  stats: RequestStats,
+  counts: StatusCount[],
+  windowMs: number,
+): ServicePerformance['rateLimited'] {
+  const seconds = windowMs / 1000;
+  const byRoute = counts
+    .filter(c => c.service === stats.service && c.region === stats.region)
+    .sort((a, b) => b.requests - a.requests || a.route.localeCompare(b.route))
+    .map(c => ({
+      route: c.route,
+      requests: c.requests,
+      rate: c.requests / seconds,
+    }));
+  const requests = byRoute.reduce((sum, r) => sum + r.requests, 0);
+  return { requests, rate: requests / seconds, byRoute };
+}
+
+function judge(
+  stats: RequestStats,
+  windowMs: number,
+): Omit<ServicePerformance, 'rateLimited'> {
   const errorRate = stats.errors / stats.requests;
   const availability = 1 - errorRate;
   const sla = {

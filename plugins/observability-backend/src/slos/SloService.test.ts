@@ -129,4 +129,40 @@ describe('burn rate and error budget', () => {
     expect(untouched.remainingFraction).toBe(1);
     expect(untouched.remainingMs / 60_000).toBeCloseTo(43.2, 6);
   });
+
+  it('lets a tier burn only once its long window holds minRequests', async () => {
+    // One failure in each window of a quiet service: 1 of 150 burns a
+    // 99.9% budget 6.7 times over, at or above the medium tier's 6.
+    const quiet: SeriesStore = {
+      ...store,
+      windowedCounts: async ({ windowsMs, slowThresholdsMs }) => [
+        {
+          service: 'feedback-service',
+          region: 'eu-west-1',
+          windows: windowsMs.map(() => ({
+            requests: 150,
+            errors: 1,
+            slow: slowThresholdsMs.map(() => 0),
+          })),
+        },
+      ],
+    };
+    const burning = async (minRequests: number) => {
+      const slos = new SloService({
+        store: quiet,
+        logger: mockServices.logger.mock(),
+        longWindowRefreshMs: 60_000,
+        minRequests,
+        targets: SloTargetResolver.fromConfig(new ConfigReader({})),
+      });
+      const [slo] = await slos.list(T0);
+      const availability = slo.objectives.find(o => o.name === 'availability')!;
+      expect(availability.burnRates['6h']).toBeCloseTo(6.67, 2);
+      return availability.alerts.filter(a => a.burning).map(a => a.tier);
+    };
+
+    expect(await burning(0)).toEqual(['medium', 'slow']);
+    expect(await burning(150)).toEqual(['medium', 'slow']);
+    expect(await burning(151)).toEqual([]);
+  });
 });

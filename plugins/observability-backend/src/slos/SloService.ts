@@ -11,7 +11,7 @@ import {
 } from './burnRate';
 import { readAnnotations, SloTargetResolver, SloTargets } from './targets';
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 /** Windows at or under this are read on every evaluation. */
 const SHORT_WINDOW_LIMIT_MS = 3_600_000;
@@ -21,8 +21,8 @@ const LATENCY_OBJECTIVE = 0.95;
 
 export type ObjectiveName = 'availability' | 'latency' | 'error_rate';
 
-export interface ObjectiveStatus {
-  name: ObjectiveName;
+export interface ObjectiveStatus<Name extends string = ObjectiveName> {
+  name: Name;
   /** The share of good requests the objective asks for. */
   objective: number;
   description: string;
@@ -82,6 +82,8 @@ export class SloService {
       directory?: ServiceDirectory;
       logger: LoggerService;
       longWindowRefreshMs: number;
+      /** Requests a tier's long window needs before it can burn. */
+      minRequests?: number;
     },
   ) {}
 
@@ -165,7 +167,11 @@ export class SloService {
           targets: target,
           period: `${target.periodDays}d`,
           evaluatedAt: new Date(nowMs).toISOString(),
-          objectives: objectivesOf(target, counts),
+          objectives: objectivesOf(
+            target,
+            counts,
+            this.options.minRequests ?? 0,
+          ),
         };
       });
   }
@@ -211,7 +217,10 @@ interface WindowCounts {
   slow: number;
 }
 
-function statusOf(sli: number | null, objective: number) {
+export function statusOf(
+  sli: number | null,
+  objective: number,
+): ObjectiveStatus['status'] {
   if (sli === null) {
     return 'no_data';
   }
@@ -221,6 +230,7 @@ function statusOf(sli: number | null, objective: number) {
 function objectivesOf(
   target: SloTargets,
   counts: Map<number, WindowCounts>,
+  minRequests: number,
 ): ObjectiveStatus[] {
   const periodMs = target.periodDays * DAY_MS;
   const definitions: Array<{
@@ -250,52 +260,78 @@ function objectivesOf(
   ];
 
   return definitions.map(({ name, objective, description, bad }) => {
-    const rate = (windowMs: number) => {
-      const c = counts.get(windowMs)!;
-      return burnRate(bad(c), c.requests, objective);
-    };
-    const period = counts.get(periodMs)!;
-    const budget = errorBudget(
-      bad(period),
-      period.requests,
-      objective,
-      periodMs,
-    );
-    const sli =
-      period.requests === 0 ? null : 1 - bad(period) / period.requests;
-
-    const burnRates: Record<string, number | null> = {};
-    for (const w of BURN_RATE_WINDOWS_MS) {
-      burnRates[formatDuration(w)] = rate(w) ?? null;
+    const windows = new Map<number, { total: number; bad: number }>();
+    for (const [w, c] of counts) {
+      windows.set(w, { total: c.requests, bad: bad(c) });
     }
-
-    return {
+    return objectiveStatus({
       name,
       objective,
       description,
-      sli,
-      status: statusOf(sli, objective),
-      errorBudget: {
-        remainingFraction: budget.remainingFraction,
-        remainingSeconds: budget.remainingMs / 1000,
-      },
-      burnRates,
-      alerts: BURN_RATE_TIERS.map(tier => {
-        const longRate = rate(tier.longWindowMs);
-        const shortRate = rate(tier.shortWindowMs);
-        return {
-          tier: tier.name,
-          severity: tier.severity,
-          factor: tier.factor,
-          longWindow: formatDuration(tier.longWindowMs),
-          shortWindow: formatDuration(tier.shortWindowMs),
-          burning:
-            longRate !== undefined &&
-            shortRate !== undefined &&
-            longRate >= tier.factor &&
-            shortRate >= tier.factor,
-        };
-      }),
-    };
+      periodMs,
+      windows,
+      minRequests,
+    });
   });
+}
+
+/**
+ * An objective's SLI, error budget and burn-rate alerts from the good and
+ * bad counts of each burn-rate window and of the period. A tier burns
+ * only when both of its windows burn fast enough and its long window saw
+ * at least `minRequests`: a handful of requests with one failure is noise,
+ * not an outage.
+ */
+export function objectiveStatus<Name extends string>(options: {
+  name: Name;
+  objective: number;
+  description: string;
+  periodMs: number;
+  windows: Map<number, { total: number; bad: number }>;
+  minRequests: number;
+}): ObjectiveStatus<Name> {
+  const { name, objective, description, periodMs, windows, minRequests } =
+    options;
+  const rate = (windowMs: number) => {
+    const c = windows.get(windowMs)!;
+    return burnRate(c.bad, c.total, objective);
+  };
+  const period = windows.get(periodMs)!;
+  const budget = errorBudget(period.bad, period.total, objective, periodMs);
+  const sli = period.total === 0 ? null : 1 - period.bad / period.total;
+
+  const burnRates: Record<string, number | null> = {};
+  for (const w of BURN_RATE_WINDOWS_MS) {
+    burnRates[formatDuration(w)] = rate(w) ?? null;
+  }
+
+  return {
+    name,
+    objective,
+    description,
+    sli,
+    status: statusOf(sli, objective),
+    errorBudget: {
+      remainingFraction: budget.remainingFraction,
+      remainingSeconds: budget.remainingMs / 1000,
+    },
+    burnRates,
+    alerts: BURN_RATE_TIERS.map(tier => {
+      const longRate = rate(tier.longWindowMs);
+      const shortRate = rate(tier.shortWindowMs);
+      return {
+        tier: tier.name,
+        severity: tier.severity,
+        factor: tier.factor,
+        longWindow: formatDuration(tier.longWindowMs),
+        shortWindow: formatDuration(tier.shortWindowMs),
+        burning:
+          longRate !== undefined &&
+          shortRate !== undefined &&
+          windows.get(tier.longWindowMs)!.total >= minRequests &&
+          longRate >= tier.factor &&
+          shortRate >= tier.factor,
+      };
+    }),
+  };
 }

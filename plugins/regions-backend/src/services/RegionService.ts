@@ -103,7 +103,9 @@ export async function rateLimitReport(options: {
         ? 'observability engine, last 15 minutes'
         : performance.reason,
     rejected:
-      'unknown: the observability engine reports request and error rates per service and region, not responses by status code, so 429s cannot be told apart from other errors',
+      performance.status === 'ok'
+        ? "observability engine: the service's server spans that answered 429 (http.response.status_code), last 15 minutes"
+        : performance.reason,
     limits: nginx.rateLimits.map(use => {
       const zone = nginx.zones.find(z => z.zone === use.zone);
       const service = apiServices[use.zone];
@@ -129,7 +131,7 @@ export async function rateLimitReport(options: {
             region: region.id,
             requestRate: stats?.requestRate ?? null,
             errorRate: stats?.errorRate ?? null,
-            rejectedRate: null,
+            rejectedRate: stats?.rateLimited?.rate ?? null,
           };
         }),
       };

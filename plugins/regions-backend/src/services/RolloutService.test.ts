@@ -39,8 +39,21 @@ function service(
   });
 }
 
-const read = (data: unknown) =>
-  Promise.resolve({ status: 'ok' as const, data });
+const read = <T>(data: T) => Promise.resolve({ status: 'ok' as const, data });
+
+/** An SLO objective as the engine answers it, burning or not. */
+function objective(name: string, burn1h: number, burningTier?: string) {
+  return {
+    name,
+    burnRates: { '5m': burn1h, '1h': burn1h, '6h': burn1h },
+    alerts: ['fast', 'medium', 'slow'].map(tier => ({
+      tier,
+      severity: tier === 'slow' ? 'ticket' : 'page',
+      longWindow: tier === 'fast' ? '1h' : '6h',
+      burning: tier === burningTier,
+    })),
+  };
+}
 
 describe('RolloutService', () => {
   it('places each release along the region order with its live colour', async () => {
@@ -85,17 +98,35 @@ describe('RolloutService', () => {
       fetch: synced,
       observability: {
         slos: () =>
-          read({
-            slos: [
-              { service: 'auth-service', region: 'us-east-1', burnRate: 14.4 },
-            ],
-          }),
+          read([
+            {
+              id: 'auth-service@us-east-1',
+              service: 'auth-service',
+              region: 'us-east-1',
+              objectives: [
+                objective('availability', 14.4, 'fast'),
+                objective('latency', 1.5),
+                objective('error_rate', 0.2),
+              ],
+            },
+            {
+              // Not yet running the release there: no reason to hold.
+              id: 'graphql-service@eu-west-1',
+              service: 'graphql-service',
+              region: 'eu-west-1',
+              objectives: [objective('availability', 30, 'fast')],
+            },
+          ]),
         alerts: () =>
           read([
             {
-              name: 'HighErrorRate',
-              labels: { service: 'api-gateway', region: 'ap-southeast-1' },
-              state: 'firing',
+              id: 'a'.repeat(32),
+              ruleId: 'gateway-errors',
+              severity: 'page',
+              service: 'api-gateway',
+              region: 'ap-southeast-1',
+              state: 'acknowledged' as const,
+              annotations: { summary: 'error_rate of api-gateway is 0.2' },
             },
           ]),
       },
@@ -107,11 +138,16 @@ describe('RolloutService', () => {
     expect(releases.every(r => r.nextRegion === 'eu-west-1')).toBe(true);
     expect(advice['api-gateway']).toEqual({
       decision: 'hold',
-      reasons: ['open alert HighErrorRate on api-gateway in ap-southeast-1'],
+      reasons: [
+        'open alert gateway-errors (page, acknowledged) on api-gateway in ap-southeast-1: error_rate of api-gateway is 0.2',
+      ],
     });
     expect(advice['auth-service']).toEqual({
       decision: 'hold',
-      reasons: ['auth-service in us-east-1 burns its error budget at 14.4x'],
+      reasons: [
+        'auth-service in us-east-1 burns its availability error budget at 14.4x over 1h (fast burn-rate page)',
+        'auth-service in us-east-1 burns its latency error budget at 1.5x over 1h',
+      ],
     });
     expect(advice['graphql-service'].decision).toBe('promote');
   });

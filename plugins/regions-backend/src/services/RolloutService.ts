@@ -1,8 +1,9 @@
 import { RegionDefinition } from '../config';
 import { ArgoApplication, ArgoCdClient } from '../argocd/ArgoCdClient';
 import {
+  EngineAlert,
   EngineRead,
-  listItems,
+  EngineSlo,
   ObservabilityClient,
 } from './ObservabilityClient';
 
@@ -45,8 +46,11 @@ export interface PromotionAdvice {
 
 const REGION_LABEL = 'tms.example.com/region';
 const COLOUR_ANNOTATION = 'tms.example.com/active-color';
-/** An SLO burning its error budget faster than this holds a promotion. */
+/** An SLO burning its error budget faster than this over an hour holds a promotion. */
 const MAX_BURN_RATE = 1;
+
+/** The window whose burn rate the advice reads besides the alert tiers. */
+const BURN_WINDOW = '1h';
 
 function toStatus(app: ArgoApplication, region: string): ApplicationStatus {
   const colour = app.metadata.annotations?.[COLOUR_ANNOTATION];
@@ -76,19 +80,6 @@ function stageOf(
   return app.syncStatus === 'Synced' && app.health === 'Healthy'
     ? 'done'
     : 'in-progress';
-}
-
-function text(value: unknown) {
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** The service and region an SLO or alert is about, wherever it says so. */
-function subject(item: Record<string, unknown>) {
-  const labels = (item.labels ?? {}) as Record<string, unknown>;
-  return {
-    service: text(item.service) ?? text(labels.service),
-    region: text(item.region) ?? text(labels.region),
-  };
 }
 
 /**
@@ -174,8 +165,8 @@ export class RolloutService {
   private release(
     service: string,
     rollouts: RegionRollout[],
-    slos: EngineRead<unknown>,
-    alerts: EngineRead<unknown>,
+    slos: EngineRead<EngineSlo[]>,
+    alerts: EngineRead<EngineAlert[]>,
   ): ServiceRelease {
     const app = (region: RegionRollout) =>
       region.applications.find(a => a.service === service);
@@ -217,18 +208,25 @@ export class RolloutService {
       if (decision === 'promote') decision = 'unknown';
       reasons.push(`SLO burn rate unknown: ${slos.reason}`);
     } else {
-      for (const slo of listItems(slos.data, 'slos')) {
-        const { service: s, region } = subject(slo);
-        const burn = Number(slo.burnRate ?? slo.burn_rate);
-        if (
-          s === service &&
-          region &&
-          done.includes(region) &&
-          burn > MAX_BURN_RATE
-        ) {
+      for (const slo of slos.data) {
+        if (slo.service !== service || !done.includes(slo.region)) continue;
+        for (const objective of slo.objectives) {
+          const tier = objective.alerts.find(a => a.burning);
+          const burn = objective.burnRates[BURN_WINDOW];
+          if (!tier && !(burn !== null && burn > MAX_BURN_RATE)) continue;
           decision = 'hold';
           reasons.push(
-            `${service} in ${region} burns its error budget at ${burn}x`,
+            tier
+              ? `${service} in ${slo.region} burns its ${
+                  objective.name
+                } error budget at ${round(
+                  objective.burnRates[tier.longWindow],
+                )}x over ${tier.longWindow} (${tier.tier} burn-rate ${
+                  tier.severity
+                })`
+              : `${service} in ${slo.region} burns its ${
+                  objective.name
+                } error budget at ${round(burn)}x over ${BURN_WINDOW}`,
           );
         }
       }
@@ -238,21 +236,17 @@ export class RolloutService {
       if (decision === 'promote') decision = 'unknown';
       reasons.push(`open alerts unknown: ${alerts.reason}`);
     } else {
-      for (const alert of listItems(alerts.data, 'alerts')) {
-        const { service: s, region } = subject(alert);
-        const state = text(alert.state) ?? text(alert.status) ?? 'firing';
-        if (
-          s === service &&
-          (!region || done.includes(region)) &&
-          state === 'firing'
-        ) {
-          decision = 'hold';
-          reasons.push(
-            `open alert ${
-              text(alert.name) ?? text(alert.id) ?? ''
-            } on ${service}${region ? ` in ${region}` : ''}`.replace('  ', ' '),
-          );
+      for (const alert of alerts.data) {
+        if (alert.service !== service || !done.includes(alert.region)) {
+          continue;
         }
+        decision = 'hold';
+        const summary = alert.annotations.summary;
+        reasons.push(
+          `open alert ${alert.ruleId} (${alert.severity}, ${
+            alert.state
+          }) on ${service} in ${alert.region}${summary ? `: ${summary}` : ''}`,
+        );
       }
     }
 
@@ -273,4 +267,10 @@ export class RolloutService {
       advice: { decision, reasons },
     };
   }
+}
+
+function round(value: number | null | undefined) {
+  return value === null || value === undefined
+    ? 'unknown'
+    : Number(value.toPrecision(3));
 }
