@@ -97,9 +97,7 @@ describe.each(databases.eachSupportedId())(
       const window = { fromMs: 1796299200000, toMs: 1796299201000 };
 
       const counts = await store.statusCounts(window, 429);
-      expect(
-        counts.sort((a, b) => a.route.localeCompare(b.route)),
-      ).toEqual([
+      expect(counts.sort((a, b) => a.route.localeCompare(b.route))).toEqual([
         {
           service: 'quiz-service',
           region: 'eu-west-1',

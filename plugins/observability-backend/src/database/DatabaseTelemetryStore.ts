@@ -574,11 +574,7 @@ export class DatabaseTelemetryStore implements TelemetryStore {
             [statusCode],
           );
     const rows = await this.db('spans')
-      .select(
-        'service',
-        this.db.raw("coalesce(region, '') as region"),
-        'name',
-      )
+      .select('service', this.db.raw("coalesce(region, '') as region"), 'name')
       .count({ requests: '*' })
       .where('kind', SPAN_KIND_SERVER)
       .andWhere('start_us', '>=', window.fromMs * 1000)

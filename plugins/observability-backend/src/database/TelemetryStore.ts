@@ -124,10 +124,7 @@ export interface TelemetryStore {
    * Server spans per service, region and route (the span name) that
    * answered the HTTP status (`http.response.status_code`), such as 429.
    */
-  statusCounts(
-    window: TimeWindow,
-    statusCode: number,
-  ): Promise<StatusCount[]>;
+  statusCounts(window: TimeWindow, statusCode: number): Promise<StatusCount[]>;
 
   /**
    * Calls between services: a server span whose parent span belongs to
