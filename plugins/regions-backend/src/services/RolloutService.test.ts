@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ArgoApplication } from '../argocd/ArgoCdClient';
+import { referenceApplicationFile } from '../__testUtils__/argocdCrd';
+import { readCorpusYaml } from '../__testUtils__/corpus';
 import { testRegion } from '../__testUtils__/regions';
 import { RolloutService } from './RolloutService';
 
@@ -150,5 +153,129 @@ describe('RolloutService', () => {
       ],
     });
     expect(advice['graphql-service'].decision).toBe('promote');
+  });
+});
+
+describe('RolloutService with a freshly created Application', () => {
+  /**
+   * The corpus's reference Application (argoproj/argo-cd
+   * docs/operator-manual/application.yaml): no status, as Argo CD lists an
+   * Application it has not reconciled yet.
+   */
+  const fresh = () => readCorpusYaml<ArgoApplication>(referenceApplicationFile);
+
+  /** Each region's answer: its fixture list with `edit` applied to it. */
+  const editedFetch = (
+    edit: (region: string, items: ArgoApplication[]) => ArgoApplication[],
+  ) =>
+    (async (input: URL | string) => {
+      const url = new URL(String(input));
+      const region = url.hostname.split('.')[1];
+      const list = await (await argocdFetch(url)).json();
+      list.items = edit(region, list.items);
+      return new Response(JSON.stringify(list));
+    }) as typeof fetch;
+
+  const quiet = {
+    slos: () => read([]),
+    alerts: () => read([]),
+  };
+
+  it('reports it as unknown, with no revision or history, when every region answers only it', async () => {
+    const status = await new RolloutService({
+      regions,
+      rolloutOrder: order,
+      observability: quiet,
+      fetch: editedFetch(() => [fresh()]),
+    }).status();
+
+    for (const region of status.regions) {
+      expect(region.error).toBeUndefined();
+      expect(region.applications).toEqual([
+        {
+          name: 'guestbook',
+          service: 'guestbook',
+          syncStatus: 'Unknown',
+          health: 'Unknown',
+          revision: undefined,
+          targetRevision: 'HEAD',
+          liveColour: undefined,
+          history: [],
+        },
+      ]);
+    }
+    expect(status.releases).toEqual([
+      {
+        service: 'guestbook',
+        revision: undefined,
+        regions: order.map(region => ({
+          region,
+          stage: 'unknown',
+          revision: undefined,
+        })),
+        nextRegion: 'ap-southeast-1',
+        advice: {
+          decision: 'unknown',
+          reasons: ['ap-southeast-1: rollout state unknown'],
+        },
+      },
+    ]);
+    // The view is served as JSON: it must survive the round trip.
+    expect(JSON.parse(JSON.stringify(status)).releases[0].advice.decision).toBe(
+      'unknown',
+    );
+  });
+
+  it('reports it as not yet running the release in a later region', async () => {
+    // eu-west-1's api-gateway Application was just re-created: the
+    // reference Application under the name and labels the portal gives it.
+    const status = await new RolloutService({
+      regions,
+      rolloutOrder: order,
+      observability: quiet,
+      fetch: editedFetch((region, items) =>
+        region !== 'eu-west-1'
+          ? items
+          : items.map(item => {
+              if (item.metadata.labels?.app !== 'api-gateway') return item;
+              const app = fresh();
+              app.metadata = {
+                ...app.metadata,
+                name: item.metadata.name,
+                labels: item.metadata.labels,
+              };
+              return app;
+            }),
+      ),
+    }).status();
+
+    const eu = status.regions.find(r => r.region === 'eu-west-1')!;
+    expect(eu.applications[0]).toEqual(
+      expect.objectContaining({
+        name: 'api-gateway-eu-west-1',
+        service: 'api-gateway',
+        syncStatus: 'Unknown',
+        health: 'Unknown',
+        revision: undefined,
+        history: [],
+      }),
+    );
+    const gateway = status.releases.find(r => r.service === 'api-gateway')!;
+    expect(gateway.revision).toBe('9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c');
+    expect(gateway.regions).toEqual([
+      {
+        region: 'ap-southeast-1',
+        stage: 'done',
+        revision: '9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c',
+      },
+      {
+        region: 'us-east-1',
+        stage: 'in-progress',
+        revision: '9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c',
+      },
+      { region: 'eu-west-1', stage: 'pending', revision: undefined },
+    ]);
+    expect(gateway.nextRegion).toBe('us-east-1');
+    expect(gateway.advice.decision).toBe('hold');
   });
 });
