@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /*
  * Measures how long the Mesh page takes to draw a synthetic mesh of 300
- * services, and how long the observability pages take to show live data,
+ * services, and how long every portal page takes to show live data,
  * in the browser suite's Chromium, and writes both to docs/benchmarks.md.
  *
  *   node scripts/measure-mesh-render.mjs [--no-build]
@@ -10,7 +10,7 @@
  * packages/app/e2e-tests/meshScale.test.ts, which replaces the engine's
  * service graph with the synthetic one and times each of five page loads
  * from navigation until the first services are on screen; then
- * pageTimes.test.ts, which times three loads of each observability page
+ * pageTimes.test.ts, which times three loads of each portal page
  * until its first row of the traffic generator's data is visible.
  */
 import { spawnSync } from 'node:child_process';
@@ -106,12 +106,14 @@ const pageTable = [
 ].join('\n');
 
 writeBenchmarkSection('observability-pages', {
-  title: 'Observability pages: navigation to live data',
+  title: 'Portal pages: navigation to live data',
   command: 'yarn bench:mesh',
   body:
     `Time from navigation until the page shows the traffic generator's ` +
     `data (the Mesh page's first service, the first trace row, the first ` +
-    `log row), in the browser suite's Chromium against the portal backend ` +
+    `log row, the alert list or its empty state, the first SLO, the ` +
+    `eu-west-1 region, the risk score ranges, the service tab's requests ` +
+    `per region), in the browser suite's Chromium against the portal backend ` +
     `on app-config.yaml with the traffic generator on at its default rate. ` +
     `Node ${process.versions.node}, ${cpus().length} cores.\n\n` +
     `${pageTable}\n`,
