@@ -19,6 +19,7 @@ import {
   mockObservabilityApi,
 } from '../../testing/fixtures';
 import { AlertsPage } from './AlertsPage';
+import { SWRConfig } from 'swr';
 
 async function renderPage(
   api: ReturnType<typeof mockObservabilityApi>,
@@ -27,12 +28,16 @@ async function renderPage(
     | AuthorizeResult.ALLOW
     | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
 ) {
+  // usePermission keeps answers in SWR's cache, which would otherwise
+  // carry one test's answer into the next for its deduping interval.
   return renderInTestApp(
-    <TestApiProvider
-      apis={[[observabilityApiRef, api], mockApis.permission({ authorize })]}
-    >
-      <AlertsPage />
-    </TestApiProvider>,
+    <SWRConfig value={{ provider: () => new Map() }}>
+      <TestApiProvider
+        apis={[[observabilityApiRef, api], mockApis.permission({ authorize })]}
+      >
+        <AlertsPage />
+      </TestApiProvider>
+    </SWRConfig>,
     {
       mountPath: '/alerts',
       initialRouteEntries: [`/alerts${query}`],
@@ -238,8 +243,6 @@ describe('AlertsPage', () => {
 
     await renderPage(api, '', AuthorizeResult.DENY);
 
-    // usePermission caches answers across renders (SWR), so an earlier
-    // test's "allow" may show first until the DENY comes back.
     expect(
       await screen.findByText(
         /needs the observability.alert.update permission/,
