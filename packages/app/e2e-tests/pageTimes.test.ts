@@ -25,7 +25,7 @@ const PAGES: Array<{ path: string; ready: (page: Page) => Locator }> = [
         .getByTestId('alert-row')
         .or(page.getByText(/^No alerts (match|in this window)$/)),
   },
-  { path: '/slos', ready: page => page.getByTestId('slo-card') },
+  { path: '/slos-and-kpis', ready: page => page.getByTestId('slo-card') },
   {
     path: '/regions',
     ready: page => page.getByTestId('region-row-eu-west-1'),
