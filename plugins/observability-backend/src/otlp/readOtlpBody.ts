@@ -1,16 +1,10 @@
-import { CustomErrorBase, InputError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
+import {
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '@internal/portal-node';
 import { parse, isSafeNumber } from 'lossless-json';
 import { gunzipSync } from 'node:zlib';
-
-/** The request's media type is neither OTLP/JSON nor OTLP/protobuf. */
-export class UnsupportedMediaTypeError extends CustomErrorBase {
-  name = 'UnsupportedMediaTypeError' as const;
-}
-
-/** The body, or the body after decompression, is over the limit. */
-export class PayloadTooLargeError extends CustomErrorBase {
-  name = 'PayloadTooLargeError' as const;
-}
 
 export type OtlpEncoding = 'json' | 'protobuf';
 
