@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import {
+  jsonSyntaxProblem,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '@internal/portal-node';
@@ -93,7 +94,12 @@ export function parseOtlpJson(bytes: Buffer): unknown {
     return parse(text, undefined, number =>
       isSafeNumber(number) ? Number(number) : number,
     );
-  } catch (error) {
-    throw new InputError('The body is not valid JSON', error);
+  } catch {
+    // Not with the parser's error: its message quotes the body.
+    throw new InputError(
+      `The body is not valid JSON: ${
+        jsonSyntaxProblem(text) ?? 'the JSON parser refused it'
+      }`,
+    );
   }
 }
