@@ -693,6 +693,27 @@ describe('the observability engine', () => {
       expect(overview.body.services).toEqual([]);
     });
 
+    // As README.md and the OpenAPI document say: the last hour, but the
+    // last 15 minutes for how the services are doing now.
+    it.each([
+      ['/performance/overview', 15],
+      ['/service-graph', 15],
+      ['/business/metrics', 60],
+      ['/security/dashboard', 60],
+    ])(
+      'covers the default window on %s without from and to: %i minutes',
+      async (path, minutes) => {
+        const response = await request(server)
+          .get(`/api/observability${path}`)
+          .set('Authorization', USER);
+
+        expect(response.status).toBe(200);
+        const { from, to } = response.body;
+        expect(Date.parse(to) - Date.parse(from)).toBe(minutes * 60_000);
+        expect(Math.abs(Date.now() - Date.parse(to))).toBeLessThan(60_000);
+      },
+    );
+
     it('refuses a window that ends before it starts', async () => {
       const overview = await request(server)
         .get('/api/observability/performance/overview')
