@@ -14,6 +14,7 @@ import {
   notificationService,
   NotificationSendOptions,
 } from '@backstage/plugin-notifications-node';
+import { expectJsonBodyChecks } from '@internal/portal-node/testUtils';
 import request from 'supertest';
 import { ALERT_EVALUATION_TASK_ID } from './alerts/AlertEvaluationTask';
 import { observabilityPlugin } from './plugin';
@@ -344,6 +345,24 @@ describe.each(databases.eachSupportedId())('alerts API on %s', databaseId => {
       .delete(`/api/observability/silences/${created.body.id}`)
       .set('Authorization', ADA);
     expect(ended.body.state).toBe('expired');
+  });
+
+  it('reads only JSON bodies, and names what is wrong with one', async () => {
+    await expectJsonBodyChecks((type, body) =>
+      request(server)
+        .post('/api/observability/silences')
+        .set('Authorization', ADA)
+        .set('Content-Type', type)
+        .send(body),
+    );
+
+    const large = await request(server)
+      .post('/api/observability/silences')
+      .set('Authorization', ADA)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ comment: 'x'.repeat(1_100_000) }));
+    expect(large.status).toBe(413);
+    expect(large.body.error.name).toBe('PayloadTooLargeError');
   });
 });
 

@@ -1,6 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import { jsonBody } from '@internal/portal-node';
 import express from 'express';
 import { z } from 'zod';
 import { AlertService } from './alerts/AlertService';
@@ -84,14 +85,10 @@ export function createAlertsRouter(options: {
   const { httpAuth, alerts, slos, kpiSlos } = options;
   // Checked against the engine's one OpenAPI document, like the other
   // routes; the zod schemas below add the messages that name a rule's
-  // field. Bodies are parsed on these paths only: OTLP ingest's bodies
-  // must reach the receiver unread.
-  const parseJson = express.json({ limit: '1mb' });
+  // field. Bodies are read in front of it (at the end): the validator
+  // would turn the 413 and 415 of reading them into 400s.
   const router = createValidatedOpenApiRouter(readOpenApiDocument(), {
-    middleware: [
-      (req, res, next) =>
-        ALERTS_PATH.test(req.path) ? parseJson(req, res, next) : next(),
-    ],
+    middleware: [(_req, _res, next) => next()],
     validatorOptions: {
       ignorePaths: (path: string) => !ALERTS_PATH.test(path),
       validateSecurity: false,
@@ -221,5 +218,14 @@ export function createAlertsRouter(options: {
     res.json(await slos.get(id));
   });
 
-  return router;
+  // Bodies are parsed on these paths only: OTLP ingest's bodies must reach
+  // the receiver unread.
+  const parseJson = jsonBody({ limit: '1mb' });
+  return express
+    .Router()
+    .use(
+      (req, res, next) =>
+        ALERTS_PATH.test(req.path) ? parseJson(req, res, next) : next(),
+      router,
+    );
 }

@@ -388,18 +388,46 @@ describe('the observability engine', () => {
       expect(stored.status).toBe(404);
     });
 
-    it('refuses a body that is not JSON with 400', async () => {
-      const exported = await request(server)
-        .post('/api/observability/v1/traces')
-        .set('Authorization', SERVICE)
-        .set('Content-Type', 'application/json')
-        .send('{"resourceSpans": [');
+    const notAnObject = (kind: string) =>
+      `An OTLP/JSON export must be a JSON object, not ${kind}`;
+    it.each([
+      [
+        'traces',
+        '{"resourceSpans": [',
+        'The body is not valid JSON: Unexpected end of JSON input at position 19',
+      ],
+      [
+        'traces',
+        '{"resourceSpans": [{"x": secret}]}',
+        "The body is not valid JSON: Unexpected token 's' at position 25",
+      ],
+      // The lossless parser, for long numbers, is named the same way.
+      [
+        'traces',
+        '{"resourceSpans": [{"x": 12345678901234567890, secret}]}',
+        "The body is not valid JSON: Unexpected token 's' at position 47",
+      ],
+      ...['traces', 'logs', 'metrics'].flatMap(signal => [
+        [signal, 'null', notAnObject('null')],
+        [signal, '[]', notAnObject('an array')],
+        [signal, '"x"', notAnObject('a string')],
+        [signal, '5', notAnObject('a number')],
+      ]),
+    ])(
+      'refuses a %s export of %s with a 400 that names the problem',
+      async (signal, body, message) => {
+        const exported = await request(server)
+          .post(`/api/observability/v1/${signal}`)
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'application/json')
+          .send(body);
 
-      expect(exported.status).toBe(400);
-      expect(exported.body.error.message).toMatch(
-        /^The body is not valid JSON/,
-      );
-    });
+        expect(exported.status).toBe(400);
+        expect(exported.body.error).toEqual({ name: 'InputError', message });
+        // Named, not repeated.
+        expect(exported.text).not.toContain('secret');
+      },
+    );
 
     it('refuses an unsupported content type with 415', async () => {
       const exported = await request(server)
@@ -664,6 +692,27 @@ describe('the observability engine', () => {
       expect(overview.status).toBe(200);
       expect(overview.body.services).toEqual([]);
     });
+
+    // As README.md and the OpenAPI document say: the last hour, but the
+    // last 15 minutes for how the services are doing now.
+    it.each([
+      ['/performance/overview', 15],
+      ['/service-graph', 15],
+      ['/business/metrics', 60],
+      ['/security/dashboard', 60],
+    ])(
+      'covers the default window on %s without from and to: %i minutes',
+      async (path, minutes) => {
+        const response = await request(server)
+          .get(`/api/observability${path}`)
+          .set('Authorization', USER);
+
+        expect(response.status).toBe(200);
+        const { from, to } = response.body;
+        expect(Date.parse(to) - Date.parse(from)).toBe(minutes * 60_000);
+        expect(Math.abs(Date.now() - Date.parse(to))).toBeLessThan(60_000);
+      },
+    );
 
     it('refuses a window that ends before it starts', async () => {
       const overview = await request(server)

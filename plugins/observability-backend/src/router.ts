@@ -115,7 +115,7 @@ export interface QueryLimits {
 /**
  * Refuses a page larger than observability.query.maxPageSize and a window
  * longer than observability.query.maxWindowDays. A window with only `from`
- * runs up to now; one without `from` is the last hour.
+ * runs up to now; one without `from` is the route's default, within bounds.
  */
 function checkQueryLimits(
   query: { from?: string; to?: string; limit?: number },

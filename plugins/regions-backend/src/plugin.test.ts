@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { expectJsonBodyChecks } from '@internal/portal-node/testUtils';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -300,6 +301,13 @@ describe('regions plugin', () => {
       expect(unknown.status).toBe(400);
       expect(unknown.body.error.message).toBe(
         "what-if names unknown region 'mars-1'",
+      );
+
+      await expectJsonBodyChecks((type, body) =>
+        request(server)
+          .post('/api/regions/failover/what-if')
+          .set('Content-Type', type)
+          .send(body),
       );
     } finally {
       await backend.stop();

@@ -1,5 +1,6 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
+import { jsonBody } from '@internal/portal-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -52,7 +53,7 @@ export async function createRouter(options: {
 }): Promise<express.Router> {
   const { httpAuth, regions, routing, rollouts, whatIf, simulation } = options;
   const router = Router();
-  router.use(express.json({ limit: '2mb' }));
+  router.use(jsonBody({ limit: '2mb' }));
 
   const authenticated = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });

@@ -11,6 +11,7 @@ import {
 // The engine the events go to, to test the real OTLP path.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import observabilityPlugin from '@internal/backstage-plugin-observability-backend';
+import { expectJsonBodyChecks } from '@internal/portal-node/testUtils';
 import { resolve } from 'node:path';
 import request from 'supertest';
 import { zeroTrustPlugin } from './plugin';
@@ -83,6 +84,19 @@ describe.each(databases.eachSupportedId())(
 
       expect(response.status).toBe(401);
       expect(response.body.error.name).toBe('AuthenticationError');
+    });
+
+    it('reads only JSON bodies, and names what is wrong with one', async () => {
+      const send = (type: string, body: string) =>
+        request(server)
+          .post('/api/zero-trust/decisions')
+          .set('Authorization', SERVICE)
+          .set('Content-Type', type)
+          .send(body);
+
+      await expectJsonBodyChecks(send);
+      const json = await send('application/json', '{"action": "GET"}');
+      expect(json.status).toBe(200);
     });
 
     it('answers a decision with an explanation, the address read behind the proxy', async () => {

@@ -8,6 +8,7 @@ import {
   AuthorizeResult,
   BasicPermission,
 } from '@backstage/plugin-permission-common';
+import { jsonBody } from '@internal/portal-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -163,7 +164,7 @@ export async function createRouter(options: {
     events,
   } = options;
   const router = Router();
-  router.use(express.json({ limit: '2mb' }));
+  router.use(jsonBody({ limit: '2mb' }));
 
   // An address named in the body is what an authenticated caller (the
   // gateway, auth-service) saw; otherwise it is read from this request.

@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import {
   asArray,
   asObject,
@@ -40,6 +41,17 @@ export const METRICS: SignalLayout = {
   items: 'metrics',
 };
 
+/** What a JSON value is, without repeating it. */
+function kindOf(value: unknown) {
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return 'an array';
+  }
+  return `a ${typeof value}`;
+}
+
 /** The service a resource describes; OTLP's own default when it has none. */
 const UNKNOWN_SERVICE = 'unknown_service';
 
@@ -57,8 +69,15 @@ export function forEachExportItem(
     origin: ItemOrigin,
   ) => void,
 ) {
+  // Unlike a field, which may be left out or null, the request itself
+  // must be there: `null` or `[]` exports nothing, and must not pass.
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InputError(
+      `An OTLP/JSON export must be a JSON object, not ${kindOf(body)}`,
+    );
+  }
   const root = new OtlpPath();
-  const request = asObject(body, root);
+  const request = body as Record<string, unknown>;
 
   const resourcesPath = root.field(layout.resources);
   asArray(request[layout.resources], resourcesPath).forEach((r, i) => {

@@ -1,16 +1,11 @@
-import { CustomErrorBase, InputError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
+import {
+  jsonSyntaxProblem,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '@internal/portal-node';
 import { parse, isSafeNumber } from 'lossless-json';
 import { gunzipSync } from 'node:zlib';
-
-/** The request's media type is neither OTLP/JSON nor OTLP/protobuf. */
-export class UnsupportedMediaTypeError extends CustomErrorBase {
-  name = 'UnsupportedMediaTypeError' as const;
-}
-
-/** The body, or the body after decompression, is over the limit. */
-export class PayloadTooLargeError extends CustomErrorBase {
-  name = 'PayloadTooLargeError' as const;
-}
 
 export type OtlpEncoding = 'json' | 'protobuf';
 
@@ -99,7 +94,12 @@ export function parseOtlpJson(bytes: Buffer): unknown {
     return parse(text, undefined, number =>
       isSafeNumber(number) ? Number(number) : number,
     );
-  } catch (error) {
-    throw new InputError('The body is not valid JSON', error);
+  } catch {
+    // Not with the parser's error: its message quotes the body.
+    throw new InputError(
+      `The body is not valid JSON: ${
+        jsonSyntaxProblem(text) ?? 'the JSON parser refused it'
+      }`,
+    );
   }
 }

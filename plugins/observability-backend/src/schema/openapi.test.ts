@@ -19,15 +19,19 @@ const ENTITY = resolve(
 
 const USER = mockCredentials.user.header();
 
-/** The routes an express router serves, as `get /traces/{traceId}`. */
+/**
+ * The routes an express router serves, as `get /traces/{traceId}`, also
+ * those of the routers it hands requests to.
+ */
 function servedRoutes(router: any): string[] {
-  return router.stack
-    .filter((layer: any) => layer.route)
-    .flatMap((layer: any) =>
-      Object.keys(layer.route.methods).map(
-        method => `${method} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`,
-      ),
+  return router.stack.flatMap((layer: any) => {
+    if (!layer.route) {
+      return layer.handle.stack ? servedRoutes(layer.handle) : [];
+    }
+    return Object.keys(layer.route.methods).map(
+      method => `${method} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`,
     );
+  });
 }
 
 describe('the OpenAPI document', () => {

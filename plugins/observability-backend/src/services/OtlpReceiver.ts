@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { PayloadTooLargeError } from '@internal/portal-node';
 import { Type } from 'protobufjs';
 import { MetricStore } from '../database/MetricStore';
 import { TelemetryStore } from '../database/TelemetryStore';
@@ -13,11 +14,7 @@ import {
   ExportTraceServiceRequest,
   ExportTraceServiceResponse,
 } from '../otlp/protobuf';
-import {
-  decodeOtlpBody,
-  parseOtlpJson,
-  PayloadTooLargeError,
-} from '../otlp/readOtlpBody';
+import { decodeOtlpBody, parseOtlpJson } from '../otlp/readOtlpBody';
 import { Attributes, AttributeValue } from '../otlp/values';
 import { readLogsRequest } from '../otlp/readLogsRequest';
 import { readMetricsRequest } from '../otlp/readMetricsRequest';

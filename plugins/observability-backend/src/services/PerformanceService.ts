@@ -3,6 +3,7 @@ import {
   StatusCount,
   TelemetryStore,
 } from '../database/TelemetryStore';
+import { resolveWindow, WindowQuery } from './window';
 
 /** What a rate limit (nginx `limit_req_status`, Istio) answers. */
 const TOO_MANY_REQUESTS = 429;
@@ -17,14 +18,16 @@ export const SLA = {
 /** A node is failing, not just degraded, from this error rate on. */
 const FAILING_ERROR_RATE = 0.1;
 
-const DEFAULT_WINDOW_MS = 15 * 60 * 1000;
+/**
+ * What the overview and the service graph cover without a window: the
+ * last 15 minutes, not the hour of the other queries, since they tell how
+ * the services are doing now. regions-backend asks without a window and
+ * shows region health and what-if traffic as of the last 15 minutes; the
+ * Mesh page and a service's Observability tab send 15 minutes themselves.
+ */
+const PERFORMANCE_WINDOW_MS = 15 * 60 * 1000;
 
 export type Health = 'healthy' | 'degraded' | 'failing';
-
-export interface WindowQuery {
-  fromMs?: number;
-  toMs?: number;
-}
 
 export interface ServicePerformance {
   service: string;
@@ -80,7 +83,7 @@ export class PerformanceService {
   }
 
   async overview(query: WindowQuery) {
-    const window = resolveWindow(query);
+    const window = resolveWindow(query, PERFORMANCE_WINDOW_MS);
     const [stats, limited] = await Promise.all([
       this.store.requestStats(window),
       this.store.statusCounts(window, TOO_MANY_REQUESTS),
@@ -99,7 +102,7 @@ export class PerformanceService {
   }
 
   async serviceGraph(query: WindowQuery) {
-    const window = resolveWindow(query);
+    const window = resolveWindow(query, PERFORMANCE_WINDOW_MS);
     const seconds = (window.toMs - window.fromMs) / 1000;
     const [stats, calls] = await Promise.all([
       this.store.requestStats(window),
@@ -153,11 +156,6 @@ export class PerformanceService {
       edges,
     };
   }
-}
-
-function resolveWindow(query: WindowQuery) {
-  const toMs = query.toMs ?? Date.now();
-  return { fromMs: query.fromMs ?? toMs - DEFAULT_WINDOW_MS, toMs };
 }
 
 function rateLimitedOf(

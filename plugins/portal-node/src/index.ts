@@ -1,0 +1,9 @@
+/**
+ * Node pieces the TMS portal's backend plugins share.
+ *
+ * @packageDocumentation
+ */
+
+export { jsonBody } from './jsonBody';
+export { jsonSyntaxProblem } from './jsonSyntaxProblem';
+export { PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
