@@ -1,6 +1,12 @@
 export interface Config {
   tms?: {
     scaffolder?: {
+      /**
+       * Hours a port reserved by `tms:catalog:allocate-port` stays taken
+       * while its service is not in the catalog; 24 by default. A run that
+       * failed before registering its service frees the port after this.
+       */
+      portReservationHours?: number;
       /** Where and how `tms:publish:local` creates Git repositories. */
       localPublish?: {
         /**

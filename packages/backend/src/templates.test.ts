@@ -248,6 +248,24 @@ describe('the software templates', () => {
     },
   );
 
+  it.each(TEMPLATES.map(file => [readTemplate(file).metadata.name, file]))(
+    '%s refuses a task started through the API without publishTarget',
+    async (name, file) => {
+      const values = formValues(readTemplate(file), VALUES[name]);
+      delete values.publishTarget;
+
+      const created = await request('/api/scaffolder/v2/tasks', {
+        templateRef: `template:default/${name}`,
+        values,
+      });
+
+      // Without it every publish and register step would be skipped and
+      // the task would still complete.
+      expect(created.status).toBe(400);
+      expect(JSON.stringify(created.body)).toContain('publishTarget');
+    },
+  );
+
   it('creates a service from tms-microservice as a local Git repository and registers it', async () => {
     const values = formValues(
       readTemplate(TEMPLATES.find(f => f.includes('tms-microservice'))!),
@@ -304,5 +322,42 @@ describe('the software templates', () => {
       '8011',
     );
     expect((registered as AlphaEntity).status?.items ?? []).toEqual([]);
+  });
+
+  it('gives two tms-microservice tasks started together different ports', async () => {
+    const template = readTemplate(
+      TEMPLATES.find(f => f.includes('tms-microservice'))!,
+    );
+    const start = (name: string) =>
+      request('/api/scaffolder/v2/tasks', {
+        templateRef: 'template:default/tms-microservice',
+        values: formValues(template, { ...VALUES['tms-microservice'], name }),
+      });
+    const finish = async (id: string) => {
+      let task = await request(`/api/scaffolder/v2/tasks/${id}`);
+      while (['open', 'processing'].includes(task.body.status)) {
+        await new Promise(r => setTimeout(r, 500));
+        task = await request(`/api/scaffolder/v2/tasks/${id}`);
+      }
+      return task.body.status;
+    };
+
+    const created = await Promise.all([
+      start('billing-service'),
+      start('refund-service'),
+    ]);
+    const statuses = await Promise.all(created.map(c => finish(c.body.id)));
+
+    expect(statuses).toEqual(['completed', 'completed']);
+    const ports = ['billing-service', 'refund-service'].map(
+      name =>
+        parse(
+          readFileSync(
+            join(backend.workDir, 'published', name, 'catalog-info.yaml'),
+            'utf8',
+          ),
+        ).metadata.annotations['tms.example.com/port'],
+    );
+    expect(new Set(ports).size).toBe(2);
   });
 });

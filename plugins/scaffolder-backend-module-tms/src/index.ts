@@ -8,6 +8,13 @@
 export { scaffolderModuleTms as default } from './module';
 export * from './actions';
 export { localRepositoryUrlReaderFactory } from './urlReader';
+export {
+  DEFAULT_RESERVATION_HOURS,
+  PortAllocator,
+} from './lib/ports/PortAllocator';
+export type { AllocatePortRequest } from './lib/ports/PortAllocator';
+export { PortReservationStore } from './lib/ports/PortReservationStore';
+export type { PortReservation } from './lib/ports/PortReservationStore';
 export { validateManifests } from './lib/validation/validateManifests';
 export type {
   ManifestFile,

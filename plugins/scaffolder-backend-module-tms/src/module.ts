@@ -11,6 +11,8 @@ import {
   createTmsManifestsValidateAction,
   createTmsPublishLocalAction,
 } from './actions';
+import { PortAllocator } from './lib/ports/PortAllocator';
+import { PortReservationStore } from './lib/ports/PortReservationStore';
 
 /**
  * Adds the `tms:*` actions to the scaffolder.
@@ -26,14 +28,24 @@ export const scaffolderModuleTms = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
+        database: coreServices.database,
       },
-      async init({ scaffolder, config, catalog }) {
+      async init({ scaffolder, config, catalog, database }) {
+        const allocator = new PortAllocator(
+          await PortReservationStore.create({ database }),
+          {
+            reservationHours: config.getOptionalNumber(
+              'tms.scaffolder.portReservationHours',
+            ),
+          },
+        );
+
         scaffolder.addActions(
           createTmsIstioGenerateAction(),
           createTmsArgocdGenerateAction(),
           createTmsManifestsValidateAction(),
           createTmsPublishLocalAction({ config }),
-          createTmsCatalogAllocatePortAction({ catalog }),
+          createTmsCatalogAllocatePortAction({ catalog, allocator }),
         );
       },
     });

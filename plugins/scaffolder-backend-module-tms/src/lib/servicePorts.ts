@@ -22,16 +22,3 @@ export function claimedPorts(entities: Entity[]): Map<number, string> {
   }
   return claimed;
 }
-
-/**
- * The lowest port from FIRST_SERVICE_PORT up that no component claims.
- *
- * @internal
- */
-export function nextFreePort(claimed: Map<number, string>): number {
-  let port = FIRST_SERVICE_PORT;
-  while (claimed.has(port)) {
-    port += 1;
-  }
-  return port;
-}

@@ -1,15 +1,16 @@
-import { ConflictError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  claimedPorts,
-  nextFreePort,
-  PORT_ANNOTATION,
-} from '../../lib/servicePorts';
+import { PortAllocator } from '../../lib/ports/PortAllocator';
+import { PORT_ANNOTATION } from '../../lib/servicePorts';
 import { InputFields, parseInput } from '../parseInput';
 import { examples } from './createTmsCatalogAllocatePortAction.examples';
 
 const inputFields = {
+  service: z =>
+    z
+      .string()
+      .min(1)
+      .describe('Name of the new service, which the reservation records'),
   port: z =>
     z
       .number()
@@ -24,18 +25,20 @@ const inputFields = {
 
 /**
  * Creates the `tms:catalog:allocate-port` action: picks the container port
- * of a new TMS service from the ports the catalog's components already
- * claim, or checks that a requested port is still free.
+ * of a new TMS service from the ports that neither the catalog's
+ * components claim nor another run has reserved, or checks that a
+ * requested port is still free, and reserves it for the service.
  *
  * @public
  */
 export function createTmsCatalogAllocatePortAction(options: {
   catalog: CatalogService;
+  allocator: PortAllocator;
 }) {
   return createTemplateAction({
     id: 'tms:catalog:allocate-port',
     description:
-      'Proposes the next free TMS service port, or checks a requested one, against the catalog',
+      'Reserves the next free TMS service port, or a requested one, against the catalog and the reservations of other runs',
     examples,
     supportsDryRun: true,
     schema: {
@@ -53,24 +56,20 @@ export function createTmsCatalogAllocatePortAction(options: {
         },
         { credentials: await ctx.getInitiatorCredentials() },
       );
-      const claimed = claimedPorts(items);
 
-      const owner = input.port && claimed.get(input.port);
-      if (owner) {
-        throw new ConflictError(
-          `Port ${
-            input.port
-          } is taken by component '${owner}'; the next free port is ${nextFreePort(
-            claimed,
-          )}`,
-        );
-      }
-
-      const port = input.port ?? nextFreePort(claimed);
-      ctx.logger.info('Allocated service port', {
-        port,
-        claimed: claimed.size,
-      });
+      const port = await options.allocator.allocate(
+        {
+          service: input.service,
+          taskId: ctx.task.id,
+          port: input.port,
+          dryRun: ctx.isDryRun,
+        },
+        items,
+      );
+      ctx.logger.info(
+        ctx.isDryRun ? 'Would reserve service port' : 'Reserved service port',
+        { port, service: input.service },
+      );
       ctx.output('port', port);
     },
   });
