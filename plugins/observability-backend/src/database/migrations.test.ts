@@ -24,7 +24,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     expect(await knex.schema.hasColumn('logs', 'content_key')).toBe(true);
 
     // The span rollups come and go on their own, leaving the spans.
-    const rollups = { ...MIGRATIONS, name: '20261204_createSpanRollups.js' };
+    const rollups = { ...MIGRATIONS, name: '20261204_spanRollups.js' };
     expect(await knex.schema.hasTable('span_rollups')).toBe(true);
     await knex.migrate.down(rollups);
     expect(await knex.schema.hasTable('span_rollups')).toBe(false);

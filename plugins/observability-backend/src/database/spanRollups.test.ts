@@ -1,4 +1,5 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { resolve } from 'node:path';
 import { DatabaseSeriesStore } from '../alerts/database/DatabaseSeriesStore';
 import { requestSpan } from '../alerts/testing';
 import { SpanRecord } from '../otlp/readTraceRequest';
@@ -9,6 +10,11 @@ import {
   ROLLUP_BUCKET_MS,
   slowBoundaryMs,
 } from './spanRollups';
+
+const ROLLUP_MIGRATION = {
+  directory: resolve(__dirname, '../../migrations'),
+  name: '20261204_spanRollups.js',
+};
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
@@ -105,7 +111,7 @@ async function rolledUp(knex: any) {
 }
 
 describe.each(databases.eachSupportedId())('span rollups on %s', id => {
-  it('equal a raw count of the spans after retried, late and mixed exports', async () => {
+  it('equal a raw count of the spans after retried, late and mixed exports, and after the migration rolls them up again', async () => {
     const { knex, telemetry } = await setUp(id);
     const durations = [0, 4.999, 5, 120, 1999.999, 2000, 2500, 9000, 70_000];
     const first = durations.flatMap((durationMs, i) => [
@@ -154,6 +160,13 @@ describe.each(databases.eachSupportedId())('span rollups on %s', id => {
 
     const raw = await rawCounts(knex);
     expect(Object.keys(raw).length).toBeGreaterThan(4);
+    expect(await rolledUp(knex)).toEqual(raw);
+
+    // Down and up again: the migration rolls up the spans already stored
+    // to the same counts as ingest did.
+    await knex.migrate.down(ROLLUP_MIGRATION);
+    expect(await knex.schema.hasTable('span_rollups')).toBe(false);
+    await knex.migrate.up(ROLLUP_MIGRATION);
     expect(await rolledUp(knex)).toEqual(raw);
   });
 

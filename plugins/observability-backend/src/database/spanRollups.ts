@@ -1,6 +1,6 @@
 /**
  * The rollup of server spans that SLOs read (table `span_rollups`,
- * migration `20261204_createSpanRollups.js`): per bucket of
+ * migration `20261204_spanRollups.js`): per bucket of
  * ROLLUP_BUCKET_MS, service and region, the requests, the failed ones and a
  * histogram of durations with fixed boundaries.
  */

@@ -4,12 +4,15 @@
  * window: at 10,000 spans/s an hour is 36 million spans, and better-sqlite3
  * scans them on the event loop's thread on every evaluation.
  *
- * The boundaries of the duration histogram are also in
- * src/database/spanRollups.ts, which writes and reads these columns; a
+ * The bucket width and the boundaries of the duration histogram are also
+ * in src/database/spanRollups.ts, which writes and reads these columns; a
  * column counts the requests of at least its boundary in milliseconds and
  * under the next one. The primary key starts with the bucket, so it is
  * also the index that windows and retention read by.
  */
+
+/** The width of a bucket, as ROLLUP_BUCKET_MS in spanRollups.ts. */
+const BUCKET_MS = 10_000;
 
 const BOUNDARIES_MS = [
   0, 5, 10, 25, 50, 75, 100, 150, 200, 250, 300, 400, 500, 750, 1000, 1500,
@@ -32,6 +35,32 @@ exports.up = async function up(knex) {
     }
     table.primary(['bucket_start_us', 'service', 'region']);
   });
+
+  // The spans already stored are rolled up once here, so that SLO windows
+  // keep their history across the upgrade; new spans are added at ingest.
+  // Integer division of the bigint start gives the bucket on both engines.
+  const bucketUs = BUCKET_MS * 1000;
+  const key = `(start_us / ${bucketUs}) * ${bucketUs}, service, coalesce(region, '')`;
+  const histogram = BOUNDARIES_MS.map((ms, i) => {
+    const next = BOUNDARIES_MS[i + 1];
+    const below = next === undefined ? '' : ` AND duration_us < ${next * 1000}`;
+    return `sum(CASE WHEN duration_us >= ${
+      ms * 1000
+    }${below} THEN 1 ELSE 0 END)`;
+  });
+  const columns = [
+    'bucket_start_us',
+    'service',
+    'region',
+    'requests',
+    'errors',
+  ];
+  columns.push(...BOUNDARIES_MS.map(ms => `d_${ms}`));
+  await knex.raw(
+    `INSERT INTO span_rollups (${columns.join(', ')}) ` +
+      `SELECT ${key}, count(*), sum(CASE WHEN failed THEN 1 ELSE 0 END), ` +
+      `${histogram.join(', ')} FROM spans WHERE kind = 2 GROUP BY ${key}`,
+  );
 };
 
 /**
