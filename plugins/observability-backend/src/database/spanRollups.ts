@@ -53,7 +53,7 @@ export function slowBoundaryMs(thresholdMs: number) {
 }
 
 /** The duration columns that count requests of at least the threshold. */
-export function slowColumns(thresholdMs: number) {
+export function slowDurationColumns(thresholdMs: number) {
   const boundary = slowBoundaryMs(thresholdMs);
   return DURATION_BOUNDARIES_MS.filter(b => b >= boundary).map(durationColumn);
 }

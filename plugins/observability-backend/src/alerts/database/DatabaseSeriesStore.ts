@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { bucketStartMs, slowColumns } from '../../database/spanRollups';
+import { bucketStartMs, slowDurationColumns } from '../../database/spanRollups';
 import { TimeWindow } from '../../database/TelemetryStore';
 import { RuleScope } from '../rules';
 import {
@@ -35,7 +35,9 @@ export class DatabaseSeriesStore implements SeriesStore {
   }): Promise<WindowedCounts[]> {
     const { toMs, windowsMs, slowThresholdsMs } = options;
     const fromUs = windowsMs.map(w => bucketStartMs(toMs - w) * 1000);
-    const slowSums = slowThresholdsMs.map(ms => slowColumns(ms).join(' + '));
+    const slowSums = slowThresholdsMs.map(ms =>
+      slowDurationColumns(ms).join(' + '),
+    );
     const columns = windowsMs.flatMap((_, w) => {
       const since = `bucket_start_us >= ${fromUs[w]}`;
       return [
