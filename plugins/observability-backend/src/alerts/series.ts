@@ -59,7 +59,10 @@ export interface WindowedCounts {
 export interface SeriesStore {
   /**
    * Request, error and slow-request counts per service and region in
-   * windows that all end at `toMs`, from one scan of the longest.
+   * windows that all end at `toMs`, from one scan of the longest. Read
+   * every second for the SLOs, so it reads pre-aggregated buckets: a
+   * window may begin up to one bucket early, and a threshold between two
+   * duration boundaries is judged at the next one up.
    */
   windowedCounts(options: {
     toMs: number;

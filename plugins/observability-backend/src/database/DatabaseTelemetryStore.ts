@@ -23,6 +23,12 @@ import {
   TraceQuery,
   TraceSummary,
 } from './TelemetryStore';
+import {
+  bucketStartMs,
+  DURATION_COLUMNS,
+  durationBucket,
+  ROLLUP_BUCKET_MS,
+} from './spanRollups';
 
 const MIGRATIONS_DIR = resolvePackagePath(
   '@internal/backstage-plugin-observability-backend',
@@ -113,6 +119,19 @@ const SPANS: InsertTarget = {
   columns: SPAN_COLUMNS,
   conflictKey: ['trace_id', 'span_id'],
 };
+
+/** The columns of a span rollup row, in the order of rollupValues. */
+const ROLLUP_COLUMNS = [
+  'bucket_start_us',
+  'service',
+  'region',
+  'requests',
+  'errors',
+  ...DURATION_COLUMNS,
+];
+
+/** The columns a second rollup row of the same key adds to. */
+const ROLLUP_COUNTS = ROLLUP_COLUMNS.slice(3);
 
 const LOGS: InsertTarget = {
   table: 'logs',
@@ -297,12 +316,81 @@ export class DatabaseTelemetryStore implements TelemetryStore {
       this.pushSpanValues(values, span, receivedAt, json);
     }
 
-    const inserted = await this.insertNew(SPANS, values);
+    return this.insertNew(SPANS, values, async (tx, inserted) => {
+      // The keys of the rows that were new; a span repeated inside one
+      // export is new once.
+      const keys = new Set(inserted.map(row => row.trace_id + row.span_id));
+      const fresh = spans.filter(span =>
+        keys.delete(span.traceId + span.spanId),
+      );
+      // Rolled up in the same transaction and from new spans only, so that
+      // a retried export is counted once, like the spans themselves.
+      await this.upsertRollups(tx, fresh);
+      return fresh;
+    });
+  }
 
-    // The keys of the rows that were new; a span repeated inside one export
-    // is new once.
-    const fresh = new Set(inserted.map(row => row.trace_id + row.span_id));
-    return spans.filter(span => fresh.delete(span.traceId + span.spanId));
+  /**
+   * Adds newly stored server spans to their rollup rows: one row per
+   * bucket, service and region, whose counts a later export of the same
+   * bucket adds to (`ON CONFLICT ... DO UPDATE`, on both engines).
+   */
+  private async upsertRollups(tx: Knex.Transaction, spans: SpanRecord[]) {
+    // Per key: requests, errors, then the duration buckets.
+    const rows = new Map<string, { key: unknown[]; counts: number[] }>();
+    for (const span of spans) {
+      if (span.kind !== SPAN_KIND_SERVER) {
+        continue;
+      }
+      const startUs = toMicros(span.startTimeUnixNano);
+      const durationUs = Math.max(0, toMicros(span.endTimeUnixNano) - startUs);
+      const bucketUs = bucketStartMs(startUs / 1000) * 1000;
+      const region = span.region ?? '';
+      const id = `${bucketUs}\u0000${span.service}\u0000${region}`;
+      let row = rows.get(id);
+      if (!row) {
+        row = {
+          key: [bucketUs, span.service, region],
+          counts: new Array(ROLLUP_COUNTS.length).fill(0),
+        };
+        rows.set(id, row);
+      }
+      row.counts[0] += 1;
+      if (isFailedRequest(span)) {
+        row.counts[1] += 1;
+      }
+      row.counts[2 + durationBucket(durationUs)] += 1;
+    }
+    if (rows.size === 0) {
+      return;
+    }
+
+    // In key order, so that two exports updating the same rows on
+    // PostgreSQL lock them in the same order and cannot deadlock.
+    const sorted = [...rows.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([, row]) => [...row.key, ...row.counts]);
+    const width = ROLLUP_COLUMNS.length;
+    const perStatement = Math.min(
+      SQLITE_ROWS_PER_STATEMENT,
+      Math.floor(MAX_BIND_VARIABLES.sqlite / width),
+    );
+    for (let first = 0; first < sorted.length; first += perStatement) {
+      const batch = sorted.slice(first, first + perStatement);
+      await tx.raw(this.rollupSql(batch.length), batch.flat() as any[]);
+    }
+  }
+
+  private rollupSql(rows: number) {
+    const row = `(${ROLLUP_COLUMNS.map(() => '?').join(', ')})`;
+    const add = ROLLUP_COUNTS.map(
+      column => `${column} = span_rollups.${column} + excluded.${column}`,
+    ).join(', ');
+    return (
+      `INSERT INTO span_rollups (${ROLLUP_COLUMNS.join(', ')}) ` +
+      `VALUES ${Array(rows).fill(row).join(', ')} ` +
+      `ON CONFLICT (bucket_start_us, service, region) DO UPDATE SET ${add}`
+    );
   }
 
   /**
@@ -313,10 +401,15 @@ export class DatabaseTelemetryStore implements TelemetryStore {
    * engines run `INSERT ... ON CONFLICT DO NOTHING RETURNING`, which
    * returns only the rows it inserted (SQLite since 3.35).
    */
-  private async insertNew(
+  private async insertNew<T = Record<string, string>[]>(
     target: InsertTarget,
     values: unknown[],
-  ): Promise<Record<string, string>[]> {
+    // Runs inside the transaction, with the keys of the new rows.
+    then: (
+      tx: Knex.Transaction,
+      inserted: Record<string, string>[],
+    ) => Promise<T> = async (_tx, inserted) => inserted as T,
+  ): Promise<T> {
     const width = target.columns.length;
     const rowsPerStatement = this.sqlite
       ? Math.min(
@@ -340,7 +433,7 @@ export class DatabaseTelemetryStore implements TelemetryStore {
         // better-sqlite3 answers with the rows, pg with a result object.
         inserted.push(...(Array.isArray(result) ? result : result.rows));
       }
-      return inserted;
+      return then(tx, inserted);
     });
   }
 
@@ -678,7 +771,7 @@ export class DatabaseTelemetryStore implements TelemetryStore {
 
   async deleteOlderThan(
     cutoffMs: number,
-  ): Promise<{ spans: number; logs: number }> {
+  ): Promise<{ spans: number; logs: number; spanRollups: number }> {
     const cutoffUs = cutoffMs * 1000;
 
     // Small batches keep each transaction short, so that ingest is never
@@ -687,12 +780,13 @@ export class DatabaseTelemetryStore implements TelemetryStore {
       table: string,
       column: string,
       key: string[],
+      before = cutoffUs,
     ) => {
       let deleted = 0;
       for (;;) {
         const batch = this.db(table)
           .select(key)
-          .where(column, '<', cutoffUs)
+          .where(column, '<', before)
           .limit(RETENTION_BATCH);
         const count = await this.db(table)
           .whereIn(key as any, batch)
@@ -707,6 +801,14 @@ export class DatabaseTelemetryStore implements TelemetryStore {
     return {
       spans: await deleteBatches('spans', 'start_us', ['trace_id', 'span_id']),
       logs: await deleteBatches('logs', 'time_us', ['id']),
+      // A rollup bucket goes once all of it is before the cutoff: the
+      // bucket the cutoff falls in still counts spans that are kept.
+      spanRollups: await deleteBatches(
+        'span_rollups',
+        'bucket_start_us',
+        ['bucket_start_us', 'service', 'region'],
+        (cutoffMs - ROLLUP_BUCKET_MS) * 1000 + 1,
+      ),
     };
   }
 

@@ -136,7 +136,9 @@ export interface TelemetryStore {
    * Deletes spans and log records that started before the cutoff, in
    * batches, and says how many of each went.
    */
-  deleteOlderThan(cutoffMs: number): Promise<{ spans: number; logs: number }>;
+  deleteOlderThan(
+    cutoffMs: number,
+  ): Promise<{ spans: number; logs: number; spanRollups: number }>;
 
   /** Resolves when the database answers. */
   ping(): Promise<void>;

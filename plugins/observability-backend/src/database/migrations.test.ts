@@ -23,7 +23,17 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     await knex.migrate.up(contentKey);
     expect(await knex.schema.hasColumn('logs', 'content_key')).toBe(true);
 
+    // The span rollups come and go on their own, leaving the spans.
+    const rollups = { ...MIGRATIONS, name: '20261204_spanRollups.js' };
+    expect(await knex.schema.hasTable('span_rollups')).toBe(true);
+    await knex.migrate.down(rollups);
+    expect(await knex.schema.hasTable('span_rollups')).toBe(false);
+    expect(await knex.schema.hasTable('spans')).toBe(true);
+    await knex.migrate.up(rollups);
+    expect(await knex.schema.hasColumn('span_rollups', 'd_2000')).toBe(true);
+
     await knex.migrate.rollback(MIGRATIONS, true);
+    expect(await knex.schema.hasTable('span_rollups')).toBe(false);
     expect(await knex.schema.hasTable('spans')).toBe(false);
     expect(await knex.schema.hasTable('logs')).toBe(false);
     expect(await knex.schema.hasTable('metric_points')).toBe(false);

@@ -78,7 +78,12 @@ describe.each(databases.eachSupportedId())(
       });
       const deleted = await task.run(NOW_MS);
 
-      expect(deleted).toEqual({ spans: 1, logs: 1, metricPoints: 2 });
+      expect(deleted).toEqual({
+        spans: 1,
+        logs: 1,
+        spanRollups: 1,
+        metricPoints: 2,
+      });
       const points = await metricStore.searchPoints({
         fromMs: 0,
         toMs: NOW_MS,

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { bucketStartMs, slowDurationColumns } from '../../database/spanRollups';
 import { TimeWindow } from '../../database/TelemetryStore';
 import { RuleScope } from '../rules';
 import {
@@ -12,44 +13,49 @@ import {
 const SPAN_KIND_SERVER = 2;
 
 /**
- * Reads the aggregates that alert rules and SLOs evaluate from the span and
- * log tables. The route of a request is its span name.
+ * Reads the aggregates that alert rules and SLOs evaluate: SLO windows from
+ * the span rollups, rule windows from the span and log tables. The route of
+ * a request is its span name.
  */
 export class DatabaseSeriesStore implements SeriesStore {
   constructor(private readonly db: Knex) {}
 
+  /**
+   * Reads the span rollups (`span_rollups`), not the spans: a window is the
+   * whole buckets of ROLLUP_BUCKET_MS from the one its start falls in to
+   * the current, partial one, so it reaches up to one bucket (10 s) further
+   * back than asked. Slow requests are those of the duration buckets at or
+   * above the threshold, exact when the threshold is a bucket boundary and
+   * otherwise judged at the next boundary above it (see slowBoundaryMs).
+   */
   async windowedCounts(options: {
     toMs: number;
     windowsMs: number[];
     slowThresholdsMs: number[];
   }): Promise<WindowedCounts[]> {
     const { toMs, windowsMs, slowThresholdsMs } = options;
-    const longest = Math.max(...windowsMs);
-    const columns = windowsMs.flatMap((windowMs, w) => {
-      const since = `start_us >= ${Math.round((toMs - windowMs) * 1000)}`;
+    const fromUs = windowsMs.map(w => bucketStartMs(toMs - w) * 1000);
+    const slowSums = slowThresholdsMs.map(ms =>
+      slowDurationColumns(ms).join(' + '),
+    );
+    const columns = windowsMs.flatMap((_, w) => {
+      const since = `bucket_start_us >= ${fromUs[w]}`;
       return [
-        `sum(CASE WHEN ${since} THEN 1 ELSE 0 END) AS requests_${w}`,
-        `sum(CASE WHEN ${since} AND failed THEN 1 ELSE 0 END) AS errors_${w}`,
-        ...slowThresholdsMs.map(
-          (ms, s) =>
-            `sum(CASE WHEN ${since} AND duration_us >= ${Math.round(
-              ms * 1000,
-            )} THEN 1 ELSE 0 END) AS slow_${w}_${s}`,
+        `sum(CASE WHEN ${since} THEN requests ELSE 0 END) AS requests_${w}`,
+        `sum(CASE WHEN ${since} THEN errors ELSE 0 END) AS errors_${w}`,
+        ...slowSums.map(
+          (sum, s) =>
+            `sum(CASE WHEN ${since} THEN ${sum} ELSE 0 END) AS slow_${w}_${s}`,
         ),
       ];
     });
 
-    const rows: any[] = await this.db('spans')
-      .select(
-        this.db.raw(
-          ["service, coalesce(region, '') AS region", ...columns].join(', '),
-        ),
-      )
-      .where('kind', SPAN_KIND_SERVER)
-      .andWhere('start_us', '>=', (toMs - longest) * 1000)
-      .andWhere('start_us', '<', toMs * 1000)
-      .groupByRaw("service, coalesce(region, '')")
-      .orderByRaw("service, coalesce(region, '')");
+    const rows: any[] = await this.db('span_rollups')
+      .select(this.db.raw(['service', 'region', ...columns].join(', ')))
+      .where('bucket_start_us', '>=', Math.min(...fromUs))
+      .andWhere('bucket_start_us', '<=', bucketStartMs(toMs) * 1000)
+      .groupBy('service', 'region')
+      .orderBy(['service', 'region']);
 
     return rows.map(row => ({
       service: row.service,
