@@ -14,6 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeAudit, readAuditOutput } from './lib/audit-report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -35,50 +36,10 @@ const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
 
 console.log(`yarn ${args.join(' ')}`);
 
-// Yarn prints each advisory as one JSON line; anything else is its own
-// report (errors included).
-const advisories = [];
-const messages = [];
-for (const line of output.split('\n').filter(Boolean)) {
-  try {
-    const entry = JSON.parse(line);
-    if (entry?.value && entry?.children) {
-      advisories.push(entry);
-      continue;
-    }
-  } catch {
-    // Not an advisory line.
-  }
-  messages.push(line);
+const { exitCode, lines } = describeAudit(
+  readAuditOutput(output, result.status),
+);
+for (const line of lines) {
+  console.log(line);
 }
-
-if (advisories.length > 0) {
-  for (const { value, children } of advisories) {
-    console.log(
-      `${children.Severity ?? 'unknown'}: ${value} ${children.Issue ?? ''}` +
-        ` (${children.URL ?? 'no URL'}), vulnerable ${
-          children['Vulnerable Versions'] ?? '?'
-        }, patched ${children['Patched Versions'] ?? '?'}`,
-    );
-  }
-  console.log(`${advisories.length} high or critical advisories`);
-  process.exit(1);
-}
-
-if (result.status !== 0) {
-  // With --json Yarn reports a failed request by crashing with its own
-  // source in the message: only the status and Yarn's own lines are shown.
-  const refusal = /Response code (\d+ \([^)]*\))/i.exec(output);
-  for (const line of messages.filter(m => m.startsWith('➤'))) {
-    console.log(line);
-  }
-  console.log(
-    refusal
-      ? `The registry refused the audit request with ${refusal[1]}: no ` +
-          `audit was done, so nothing is reported as clean.`
-      : `yarn npm audit failed (exit ${result.status}) without advisories.`,
-  );
-  process.exit(2);
-}
-
-console.log('No high or critical advisory in production dependencies');
+process.exit(exitCode);
