@@ -377,6 +377,74 @@ describe.each(databases.eachSupportedId())('on %s', databaseId => {
     ).toHaveLength(1);
   });
 
+  it('decides a dry run without blocking, storing, auditing or sending events', async () => {
+    const knex = await databases.init(databaseId);
+    let eventExports = 0;
+    const engine = await testEngine(knex, {}, async () => {
+      eventExports += 1;
+      return new Response('{}', { status: 200 });
+    });
+    await engine.start();
+    await engine.policies.update(
+      {
+        policies: [
+          {
+            id: 'block-scanner-network',
+            priority: 1,
+            actions: ['block_ip'],
+            conditions: {
+              field: 'context.ip',
+              operator: 'in_cidr',
+              value: '10.7.0.0/16',
+            },
+          },
+        ],
+      },
+      'user:default/ingrid.nilsen',
+    );
+    await engine.audit.flush();
+    const auditBefore = await engine.audit.list({ afterSeq: 0, limit: 100 });
+    const request = {
+      subject: { user: 'scanner@tms.example.com' },
+      resource: {},
+      action: 'GET',
+      context: {},
+    };
+
+    const tried = await engine.decisions.decide(request, '10.7.1.2', {
+      explain: true,
+      dryRun: true,
+    });
+    await engine.decisions.flush();
+    await engine.events.flush();
+    await engine.audit.flush();
+
+    expect(tried).toMatchObject({
+      decision: 'block_ip',
+      policyId: 'block-scanner-network',
+    });
+    expect(tried.explanation?.length).toBeGreaterThan(0);
+    expect(await engine.blocks.isBlocked('10.7.1.2', Date.now())).toBe(false);
+    expect(
+      await engine.store.recentDecisions({ sinceMs: 0, limit: 10 }),
+    ).toEqual([]);
+    expect(await engine.audit.list({ afterSeq: 0, limit: 100 })).toEqual(
+      auditBefore,
+    );
+    expect(eventExports).toBe(0);
+
+    // The same request for real blocks the address, keeps and audits it.
+    await engine.decisions.decide(request, '10.7.1.2', { explain: false });
+    await engine.decisions.flush();
+    await engine.events.flush();
+    expect(await engine.blocks.isBlocked('10.7.1.2', Date.now())).toBe(true);
+    expect(
+      await engine.store.recentDecisions({ sinceMs: 0, limit: 10 }),
+    ).toHaveLength(1);
+    expect(eventExports).toBeGreaterThan(0);
+    await engine.stop();
+  });
+
   it('decides while the observability engine hangs', async () => {
     const knex = await databases.init(databaseId);
     const hanging = new Promise<Response>(() => {});

@@ -258,6 +258,21 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it.each([
+      ['explain', 'yes'],
+      ['dryRun', '1'],
+    ])('refuses %s=%s, naming the query parameter', async (name, value) => {
+      const response = await request(server)
+        .post(`/api/zero-trust/decisions?${name}=${value}`)
+        .set('Authorization', SERVICE)
+        .send({ action: 'GET' });
+
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toBe(
+        `Query parameter '${name}' must be true or false, not '${value}'`,
+      );
+    });
+
     it('blocks an address after 20 failed logins in a minute, not the one it spoofs, and tells the observability engine', async () => {
       const attacker = '203.0.113.66';
       const verdicts: boolean[] = [];

@@ -130,6 +130,21 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return parsed.data;
 }
 
+/** A true/false query parameter; anything else is named in a 400. */
+function flag(value: unknown, parameter: string, fallback: boolean) {
+  if (value === undefined) {
+    return fallback;
+  }
+  if (value === 'true' || value === 'false') {
+    return value === 'true';
+  }
+  throw new InputError(
+    `Query parameter '${parameter}' must be true or false, not '${String(
+      value,
+    )}'`,
+  );
+}
+
 function principalName(credentials: BackstageCredentials) {
   const principal = credentials.principal as {
     type: string;
@@ -214,13 +229,13 @@ export async function createRouter(options: {
   router.post('/decisions', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const body = parse(decisionRequest, req.body, 'decision request');
-    const explain = req.query.explain !== 'false';
     res.json(
       await decisions.decide(
         body,
         clientAddress(req, body.context.clientAddress),
         {
-          explain,
+          explain: flag(req.query.explain, 'explain', true),
+          dryRun: flag(req.query.dryRun, 'dryRun', false),
         },
       ),
     );

@@ -140,7 +140,15 @@ export class DecisionService {
   async decide(
     request: DecisionRequest,
     clientAddress: string | undefined,
-    options: { explain: boolean; nowMs?: number },
+    options: {
+      explain: boolean;
+      nowMs?: number;
+      /**
+       * Decide without consequences: no address blocked, nothing stored,
+       * audited or sent as an event. For trying a request from the portal.
+       */
+      dryRun?: boolean;
+    },
   ): Promise<Decision> {
     const nowMs = options.nowMs ?? Date.now();
     const { subject } = request;
@@ -192,7 +200,9 @@ export class DecisionService {
           : `session '${subject.sessionId}' is ${session?.status ?? 'unknown'}`,
         explanation: options.explain ? [] : undefined,
       };
-      this.report(request, decision, nowMs);
+      if (!options.dryRun) {
+        this.report(request, decision, nowMs);
+      }
       return decision;
     }
 
@@ -224,6 +234,10 @@ export class DecisionService {
       ...evaluation,
       policyId: evaluation.policyId!,
     };
+    if (options.dryRun) {
+      return decision;
+    }
+
     if (decision.decision === 'block_ip' && clientAddress) {
       await this.blocks.block(
         clientAddress,

@@ -16,6 +16,10 @@ import {
  */
 export interface ZeroTrustApi {
   getPolicies(): Promise<PolicySet>;
+  /**
+   * The engine's decision on a request, as a dry run: nothing is blocked,
+   * stored, audited or sent as an event.
+   */
   decide(request: DecisionRequest): Promise<Decision>;
   listBlocks(): Promise<Block[]>;
   unblock(address: string): Promise<void>;

@@ -25,7 +25,7 @@ export class ZeroTrustClient implements ZeroTrustApi {
   }
 
   async decide(request: DecisionRequest): Promise<Decision> {
-    return this.call<Decision>('zero-trust', '/decisions', {
+    return this.call<Decision>('zero-trust', '/decisions?dryRun=true', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(request),

@@ -273,8 +273,9 @@ export function DecisionTester() {
         {answer === undefined && (
           <Typography variant="body2" color="textSecondary">
             Fill in the request as the gateway would send it and press Test
-            decision. The test is a real decision: it is recorded and, if it is
-            not an allow, audited.
+            decision. The engine decides as it would for the gateway, on its
+            current blocks and risk facts, but changes nothing: no address is
+            blocked and the test is neither stored nor audited.
           </Typography>
         )}
         {answer && 'error' in answer && (
