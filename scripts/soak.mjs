@@ -14,7 +14,13 @@
  * (scripts/lib/soak-probe.cjs) every 5 seconds.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -226,9 +232,16 @@ zeroTrust:
 );
 
 console.log('Starting the engines in a backend of their own');
+// For finding what holds the event loop: TMS_SOAK_BACKEND_NODE_OPTIONS
+// (for example '--trace-gc' or '--cpu-prof') go to the backend's node,
+// and its standard output to TMS_SOAK_BACKEND_LOG when that is set.
+const backendLog = process.env.TMS_SOAK_BACKEND_LOG;
 const server = spawn(
   'node',
   [
+    ...(process.env.TMS_SOAK_BACKEND_NODE_OPTIONS ?? '')
+      .split(' ')
+      .filter(Boolean),
     '--require',
     transform,
     '--require',
@@ -239,7 +252,11 @@ const server = spawn(
   ],
   {
     cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: [
+      'ignore',
+      backendLog ? openSync(backendLog, 'w') : 'ignore',
+      'inherit',
+    ],
     env: { ...process.env, LOG_LEVEL: 'warn', TMS_SOAK_PROBE_FILE: probeFile },
   },
 );
@@ -253,6 +270,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 let result;
+let startedAt = 0;
 try {
   for (let i = 0; ; i++) {
     if ((await send('/api/zero-trust/decisions', decision(0))) === 200) {
@@ -269,7 +287,7 @@ try {
       `${SPANS_PER_EXPORT}) and ${decisionRate} decisions/s for ${minutes} min`,
   );
   const endAt = performance.now() + minutes * 60_000;
-  const startedAt = Date.now();
+  startedAt = Date.now();
   const [spans, decisions] = await Promise.all([
     openLoop(exportRate, endAt, '/api/observability/v1/traces', spanExport),
     openLoop(
@@ -305,6 +323,17 @@ const rssAtEnd = mean(warm.slice(-quarter).map(p => p.rssBytes));
 const heapAfterWarmUp = mean(warm.slice(0, quarter).map(p => p.heapUsedBytes));
 const heapAtEnd = mean(warm.slice(-quarter).map(p => p.heapUsedBytes));
 const loopP99 = Math.max(...warm.map(p => p.loopDelayP99Ms));
+// When in the run the loop was held longest: the windows over the target.
+const slowWindows = warm
+  .filter(p => p.loopDelayP99Ms >= 20)
+  .map(
+    p =>
+      `${((p.at - startedAt) / 1000).toFixed(
+        0,
+      )} s (p99 ${p.loopDelayP99Ms.toFixed(
+        0,
+      )} ms, longest ${p.loopDelayMaxMs.toFixed(0)} ms)`,
+  );
 const loopP99Median = warm.map(p => p.loopDelayP99Ms).sort((a, b) => a - b)[
   Math.floor(warm.length / 2)
 ];
@@ -353,7 +382,13 @@ Event-loop delay inside the backend (how late its 10 ms timer fired,
 the interval itself not counted): p99 per 5 s, median ${loopP99Median.toFixed(
   1,
 )} ms, worst ${loopP99.toFixed(1)} ms (target under 20 ms).
-`;
+${
+  slowWindows.length > 0
+    ? `Windows over the target after warm-up (${slowWindows.length} of ${
+        warm.length
+      }), by their end in the run: ${slowWindows.join('; ')}.\n`
+    : ''
+}`;
 
 console.log(body);
 writeBenchmarkSection('soak', {
