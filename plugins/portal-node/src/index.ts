@@ -7,3 +7,5 @@
 export { jsonBody } from './jsonBody';
 export { jsonSyntaxProblem } from './jsonSyntaxProblem';
 export { PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
+export { cacheSqliteInsertStatements } from './sqliteStatementCache';
+export type { KnexWithClient } from './sqliteStatementCache';

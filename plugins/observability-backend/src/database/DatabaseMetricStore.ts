@@ -2,6 +2,7 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { cacheSqliteInsertStatements } from '@internal/portal-node';
 import { Knex } from 'knex';
 import { MetricPoint, Temporality } from '../otlp/readMetricsRequest';
 import { Attributes } from '../otlp/values';
@@ -85,6 +86,7 @@ export class DatabaseMetricStore implements MetricStore {
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await db.migrate.latest({ directory: MIGRATIONS_DIR });
     }
+    await cacheSqliteInsertStatements(db);
     return new DatabaseMetricStore(db);
   }
 

@@ -2,6 +2,7 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { cacheSqliteInsertStatements } from '@internal/portal-node';
 import { Knex } from 'knex';
 import { createHash } from 'node:crypto';
 import { LogRecord } from '../otlp/readLogsRequest';
@@ -294,6 +295,7 @@ export class DatabaseTelemetryStore implements TelemetryStore {
       await db.migrate.latest({ directory: MIGRATIONS_DIR });
     }
     await tuneSqliteFile(db);
+    await cacheSqliteInsertStatements(db);
     return new DatabaseTelemetryStore(db);
   }
 

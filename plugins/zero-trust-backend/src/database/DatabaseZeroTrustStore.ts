@@ -2,6 +2,7 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { cacheSqliteInsertStatements } from '@internal/portal-node';
 import { Knex } from 'knex';
 import { PolicyDocument } from '../policy/types';
 import {
@@ -94,6 +95,7 @@ export class DatabaseZeroTrustStore implements ZeroTrustStore {
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await db.migrate.latest({ directory: MIGRATIONS_DIR });
     }
+    await cacheSqliteInsertStatements(db);
     return new DatabaseZeroTrustStore(db);
   }
 
