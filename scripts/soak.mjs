@@ -216,6 +216,11 @@ writeFileSync(
   `backend:
   baseUrl: http://127.0.0.1:${port}
   listen: { port: ${port}, host: 127.0.0.1 }
+  # As in app-config.production.yaml: idle connections are not closed
+  # under a client that is about to reuse them.
+  server:
+    keepAliveTimeout: { seconds: 65 }
+    headersTimeout: { seconds: 66 }
   database:
     client: better-sqlite3
     connection: { directory: ${JSON.stringify(join(dir, 'data'))} }

@@ -1,12 +1,5 @@
 export interface Config {
   observability?: {
-    query?: {
-      /**
-       * Service principals that may read through the query routes. Not
-       * set: every service credential may. Users may read either way.
-       */
-      allowedServices?: string[];
-    };
     ingest?: {
       /**
        * Service principals (for example `external:tms-services` for a
@@ -53,6 +46,11 @@ export interface Config {
       maxAttributeValueLength?: number;
     };
     query?: {
+      /**
+       * Service principals that may read through the query routes. Not
+       * set: every service credential may. Users may read either way.
+       */
+      allowedServices?: string[];
       /**
        * The largest `limit` a query may ask for, at most 1000 (the API's
        * own ceiling); a larger one is answered 400. Defaults to 1000.
