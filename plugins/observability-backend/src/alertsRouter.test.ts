@@ -188,11 +188,17 @@ describe.each(databases.eachSupportedId())('alerts API on %s', databaseId => {
       acknowledgeComment: 'failing over to eu-west-1',
     });
 
+    // Without a body, as the comment is optional: read as {}.
     const twice = await request(server)
       .post(`/api/observability/alerts/${page.id}/acknowledge`)
-      .set('Authorization', ADA)
-      .send({});
+      .set('Authorization', ADA);
     expect(twice.status).toBe(409);
+
+    const noReason = await request(server)
+      .post(`/api/observability/alerts/${page.id}/resolve`)
+      .set('Authorization', ADA);
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.message).toMatch(/reason/);
 
     const resolved = await request(server)
       .post(`/api/observability/alerts/${page.id}/resolve`)

@@ -221,11 +221,19 @@ export function createAlertsRouter(options: {
   // Bodies are parsed on these paths only: OTLP ingest's bodies must reach
   // the receiver unread.
   const parseJson = jsonBody({ limit: '1mb' });
-  return express
-    .Router()
-    .use(
-      (req, res, next) =>
-        ALERTS_PATH.test(req.path) ? parseJson(req, res, next) : next(),
-      router,
-    );
+  return express.Router().use((req, res, next) => {
+    if (!ALERTS_PATH.test(req.path)) {
+      next();
+      return;
+    }
+    parseJson(req, res, error => {
+      // A POST without a body (acknowledge's comment is optional) is
+      // read as {}; the OpenAPI validator after this goes by the
+      // Content-Type, so it is told the same.
+      if (!error && req.method === 'POST' && !req.headers['content-type']) {
+        req.headers['content-type'] = 'application/json';
+      }
+      next(error);
+    });
+  }, router);
 }

@@ -33,68 +33,58 @@ const ERROR_STATUS: Record<string, number> = {
   UnsupportedMediaTypeError: 415,
 };
 
-const traceSearchQuery = z
-  .object({
-    service: z.string().min(1).max(255).optional(),
-    from: z.string().datetime({ offset: true }).optional(),
-    to: z.string().datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).optional(),
-  })
-  .strict();
+/**
+ * A query with a `from` and a `to`: a window that ends before it starts is
+ * refused, on every route alike.
+ */
+function windowed<T extends z.ZodRawShape>(shape: T) {
+  return z
+    .object({
+      ...shape,
+      from: z.string().datetime({ offset: true }).optional(),
+      to: z.string().datetime({ offset: true }).optional(),
+    })
+    .strict()
+    .refine(
+      query => {
+        const { from, to } = query as { from?: string; to?: string };
+        return !from || !to || Date.parse(from) < Date.parse(to);
+      },
+      { message: 'from must be before to', path: ['from'] },
+    );
+}
+
+const traceSearchQuery = windowed({
+  service: z.string().min(1).max(255).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
 
 const traceIdParam = z.string().regex(/^[0-9a-fA-F]{32}$/, {
   message: 'a trace id is 32 hex digits',
 });
 
-const windowQuery = z
-  .object({
-    from: z.string().datetime({ offset: true }).optional(),
-    to: z.string().datetime({ offset: true }).optional(),
-  })
-  .strict()
-  .refine(q => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
-    message: 'from must be before to',
-    path: ['from'],
-  });
+const windowQuery = windowed({});
 
 const regionParam = z.string().min(1).max(64);
 
-const businessQuery = z
-  .object({
-    from: z.string().datetime({ offset: true }).optional(),
-    to: z.string().datetime({ offset: true }).optional(),
-    region: regionParam.optional(),
-  })
-  .strict()
-  .refine(q => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
-    message: 'from must be before to',
-    path: ['from'],
-  });
+const businessQuery = windowed({ region: regionParam.optional() });
 
-const metricPointQuery = z
-  .object({
-    name: z.string().min(1).max(255).optional(),
-    service: z.string().min(1).max(255).optional(),
-    from: z.string().datetime({ offset: true }).optional(),
-    to: z.string().datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).optional(),
-  })
-  .strict();
+const metricPointQuery = windowed({
+  name: z.string().min(1).max(255).optional(),
+  service: z.string().min(1).max(255).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
 
-const logSearchQuery = z
-  .object({
-    service: z.string().min(1).max(255).optional(),
-    severity: z
-      .enum(Object.keys(SEVERITIES) as [keyof typeof SEVERITIES])
-      .optional(),
-    query: z.string().min(1).max(500).optional(),
-    traceId: traceIdParam.optional(),
-    from: z.string().datetime({ offset: true }).optional(),
-    to: z.string().datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).optional(),
-    cursor: z.string().max(100).optional(),
-  })
-  .strict();
+const logSearchQuery = windowed({
+  service: z.string().min(1).max(255).optional(),
+  severity: z
+    .enum(Object.keys(SEVERITIES) as [keyof typeof SEVERITIES])
+    .optional(),
+  query: z.string().min(1).max(500).optional(),
+  traceId: traceIdParam.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  cursor: z.string().max(100).optional(),
+});
 
 function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string) {
   const parsed = schema.safeParse(value);

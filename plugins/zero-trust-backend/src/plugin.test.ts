@@ -259,19 +259,23 @@ describe.each(databases.eachSupportedId())(
     });
 
     it.each([
-      ['explain', 'yes'],
-      ['dryRun', '1'],
-    ])('refuses %s=%s, naming the query parameter', async (name, value) => {
-      const response = await request(server)
-        .post(`/api/zero-trust/decisions?${name}=${value}`)
-        .set('Authorization', SERVICE)
-        .send({ action: 'GET' });
+      ['decisions', 'explain', 'yes', { action: 'GET' }],
+      ['decisions', 'dryRun', '1', { action: 'GET' }],
+      ['decisions/batch', 'dryRun', 'maybe', { requests: [{ action: 'GET' }] }],
+    ])(
+      'refuses %s?%s=%s, naming the query parameter',
+      async (route, name, value, body) => {
+        const response = await request(server)
+          .post(`/api/zero-trust/${route}?${name}=${value}`)
+          .set('Authorization', SERVICE)
+          .send(body);
 
-      expect(response.status).toBe(400);
-      expect(response.body.error.message).toBe(
-        `Query parameter '${name}' must be true or false, not '${value}'`,
-      );
-    });
+        expect(response.status).toBe(400);
+        expect(response.body.error.message).toBe(
+          `Query parameter '${name}' must be true or false, not '${value}'`,
+        );
+      },
+    );
 
     it('blocks an address after 20 failed logins in a minute, not the one it spoofs, and tells the observability engine', async () => {
       const attacker = '203.0.113.66';

@@ -244,13 +244,14 @@ export async function createRouter(options: {
   router.post('/decisions/batch', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const body = parse(batchRequest, req.body, 'batch');
+    const dryRun = flag(req.query.dryRun, 'dryRun', false);
     const results = [];
     for (const request of body.requests) {
       results.push(
         await decisions.decide(
           request,
           clientAddress(req, request.context.clientAddress),
-          { explain: body.explain },
+          { explain: body.explain, dryRun },
         ),
       );
     }
