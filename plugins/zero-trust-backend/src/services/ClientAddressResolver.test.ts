@@ -45,6 +45,9 @@ describe('ClientAddressResolver', () => {
       '203.0.113.10',
     ],
     ['nothing when a hop is garbage', '::1', 'not-an-ip, 10.0.0.5', undefined],
+    ['nothing for an octal hop', '10.0.0.2', '010.1.2.3', undefined],
+    ['nothing for a three-part hop', '10.0.0.2', '1.2.3', undefined],
+    ['nothing for a one-number hop', '10.0.0.2', '3221225985', undefined],
     ['the peer when there is no header', '10.0.0.2', undefined, '10.0.0.2'],
   ])('reads %s', (_name, peer, header, expected) => {
     expect(resolver.resolve(peer, header)).toBe(expected);

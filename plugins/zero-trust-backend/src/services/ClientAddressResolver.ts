@@ -9,6 +9,14 @@ export function normaliseAddress(text: string): string | undefined {
   if (!ipaddr.isValid(trimmed)) {
     return undefined;
   }
+  // ipaddr.js also reads the old inet_aton forms (010.1.2.3 as octal 8.1.2.3,
+  // 1.2.3 as 1.2.0.3), which nginx and the regions engine do not: an IPv4
+  // address counts only as four decimal parts without leading zeros, so
+  // that one client cannot name itself two ways and fall outside its own
+  // block.
+  if (!trimmed.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(trimmed)) {
+    return undefined;
+  }
   return unmap(ipaddr.parse(trimmed)).toString();
 }
 
