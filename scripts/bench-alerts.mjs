@@ -65,7 +65,14 @@ async function waitFor(url, what, child) {
   throw new Error(`${what} did not become ready at ${url}`);
 }
 
-/** One export: twenty failed requests of the service in us-east-1. */
+/**
+ * Failed requests in one breaching export: the default
+ * observability.slos.minRequests (200), below which a burn-rate tier does
+ * not page however high the rate.
+ */
+const FAILED_REQUESTS = 200;
+
+/** One export: FAILED_REQUESTS failed requests of the service in us-east-1. */
 function breachingExport(run, service, nowMs) {
   return {
     resourceSpans: [
@@ -78,8 +85,8 @@ function breachingExport(run, service, nowMs) {
         },
         scopeSpans: [
           {
-            spans: Array.from({ length: 20 }, (_, i) => {
-              const start = BigInt(nowMs - 1000 + i * 10) * 1_000_000n;
+            spans: Array.from({ length: FAILED_REQUESTS }, (_, i) => {
+              const start = BigInt(nowMs - 1000 + i * 4) * 1_000_000n;
               const id = [
                 run.toString(16).padStart(4, '0'),
                 i.toString(16).padStart(2, '0'),
@@ -247,8 +254,8 @@ try {
   const s = ms => `${(ms / 1000).toFixed(2)} s`;
   const p99 = percentile(sorted, 99);
   const body = [
-    `Time from the start of an OTLP/JSON export of breaching spans (20 failed`,
-    `requests of a new service in us-east-1) to a real Alertmanager`,
+    `Time from the start of an OTLP/JSON export of breaching spans (${FAILED_REQUESTS} failed`,
+    `requests of a new service in us-east-1, the default minimum for a page) to a real Alertmanager`,
     `(${amVersion}, Debian's prometheus-alertmanager) serving the alert on`,
     `/api/v2/alerts, polled every ${POLL_MS} ms. The standalone observability service`,
     `(\`backstage-cli package start\`, SQLite) runs the default evaluation`,
