@@ -280,7 +280,12 @@ try {
   });
   console.log(body);
 } finally {
+  // Alertmanager writes its state on SIGTERM: the folder goes once it and
+  // the observability service have exited (or after 5 s in any case).
+  const exited = children
+    .filter(child => child.exitCode === null && child.signalCode === null)
+    .map(child => new Promise(resolve => child.once('exit', resolve)));
   stopAll();
-  await sleep(500);
+  await Promise.race([Promise.all(exited), sleep(5000)]);
   rmSync(workDir, { recursive: true, force: true });
 }

@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+
 /** What a route answered, as supertest gives it. */
 interface Answer {
   status: number;
@@ -33,4 +35,26 @@ export async function expectJsonBodyChecks(
       "Request body is not valid JSON: Unexpected token 'o' at position 22",
   });
   expect(malformed.text).not.toContain('hunter2');
+}
+
+/**
+ * Stops a child process and waits until it has exited: SIGTERM, then
+ * SIGKILL after `graceMs`. A server stopped with SIGTERM may still be
+ * writing its state (Alertmanager its silences and notification log, nginx
+ * its pid file) when kill() returns, so a test that removes its working
+ * folder right after kill() races it and fails with ENOTEMPTY.
+ */
+export async function stopChildProcess(
+  child: ChildProcess | undefined,
+  graceMs = 3000,
+) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) {
+    return;
+  }
+
+  const exited = new Promise(resolve => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }

@@ -5,6 +5,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopChildProcess } from '@internal/portal-node/testUtils';
 import { DatabaseTelemetryStore } from '../database/DatabaseTelemetryStore';
 import { AlertEvaluator } from './AlertEvaluator';
 import { DatabaseAlertStore } from './database/DatabaseAlertStore';
@@ -94,7 +95,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  alertmanager?.kill();
+  await stopChildProcess(alertmanager);
   await new Promise(resolve => webhook?.close(resolve));
   rmSync(workDir, { recursive: true, force: true });
 });

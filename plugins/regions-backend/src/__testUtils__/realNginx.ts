@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { stopChildProcess } from '@internal/portal-node/testUtils';
 
 const run = promisify(execFile);
 
@@ -193,13 +194,7 @@ export async function startNginx(options: {
       }),
     stop: async () => {
       agent.destroy();
-      if (child.exitCode === null) {
-        const exited = new Promise(r => child.once('exit', r));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopChildProcess(child);
       fs.rmSync(prefix, { recursive: true, force: true });
     },
   };
