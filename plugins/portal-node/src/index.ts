@@ -9,3 +9,5 @@ export { jsonSyntaxProblem } from './jsonSyntaxProblem';
 export { PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
 export { cacheSqliteInsertStatements } from './sqliteStatementCache';
 export type { KnexWithClient } from './sqliteStatementCache';
+export { inSqliteWriteTransaction } from './sqliteWriteTransaction';
+export type { RunWriteStatement } from './sqliteWriteTransaction';

@@ -2,7 +2,11 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { cacheSqliteInsertStatements } from '@internal/portal-node';
+import {
+  cacheSqliteInsertStatements,
+  inSqliteWriteTransaction,
+  RunWriteStatement,
+} from '@internal/portal-node';
 import { Knex } from 'knex';
 import { createHash } from 'node:crypto';
 import { LogRecord } from '../otlp/readLogsRequest';
@@ -318,7 +322,7 @@ export class DatabaseTelemetryStore implements TelemetryStore {
       this.pushSpanValues(values, span, receivedAt, json);
     }
 
-    return this.insertNew(SPANS, values, async (tx, inserted) => {
+    return this.insertNew(SPANS, values, async (run, inserted) => {
       // The keys of the rows that were new; a span repeated inside one
       // export is new once.
       const keys = new Set(inserted.map(row => row.trace_id + row.span_id));
@@ -327,7 +331,7 @@ export class DatabaseTelemetryStore implements TelemetryStore {
       );
       // Rolled up in the same transaction and from new spans only, so that
       // a retried export is counted once, like the spans themselves.
-      await this.upsertRollups(tx, fresh);
+      await this.upsertRollups(run, fresh);
       return fresh;
     });
   }
@@ -337,7 +341,7 @@ export class DatabaseTelemetryStore implements TelemetryStore {
    * bucket, service and region, whose counts a later export of the same
    * bucket adds to (`ON CONFLICT ... DO UPDATE`, on both engines).
    */
-  private async upsertRollups(tx: Knex.Transaction, spans: SpanRecord[]) {
+  private async upsertRollups(run: RunWriteStatement, spans: SpanRecord[]) {
     // Per key: requests, errors, then the duration buckets.
     const rows = new Map<string, { key: unknown[]; counts: number[] }>();
     for (const span of spans) {
@@ -379,7 +383,7 @@ export class DatabaseTelemetryStore implements TelemetryStore {
     );
     for (let first = 0; first < sorted.length; first += perStatement) {
       const batch = sorted.slice(first, first + perStatement);
-      await tx.raw(this.rollupSql(batch.length), batch.flat() as any[]);
+      await run(this.rollupSql(batch.length), batch.flat());
     }
   }
 
@@ -408,9 +412,9 @@ export class DatabaseTelemetryStore implements TelemetryStore {
     values: unknown[],
     // Runs inside the transaction, with the keys of the new rows.
     then: (
-      tx: Knex.Transaction,
+      run: RunWriteStatement,
       inserted: Record<string, string>[],
-    ) => Promise<T> = async (_tx, inserted) => inserted as T,
+    ) => Promise<T> = async (_run, inserted) => inserted as T,
   ): Promise<T> {
     const width = target.columns.length;
     const rowsPerStatement = this.sqlite
@@ -421,22 +425,35 @@ export class DatabaseTelemetryStore implements TelemetryStore {
       : Math.floor(MAX_BIND_VARIABLES.pg / width);
     const total = values.length / width;
 
-    return this.db.transaction(async tx => {
+    return this.inWriteTransaction(async run => {
       const inserted: Record<string, string>[] = [];
       for (let first = 0; first < total; first += rowsPerStatement) {
         if (this.sqlite && first > 0) {
           await new Promise(resolve => setImmediate(resolve));
         }
         const rows = Math.min(rowsPerStatement, total - first);
-        const result = await tx.raw(
+        const keys = await run(
           this.insertSql(target, rows),
-          values.slice(first * width, (first + rows) * width) as any[],
+          values.slice(first * width, (first + rows) * width),
         );
-        // better-sqlite3 answers with the rows, pg with a result object.
-        inserted.push(...(Array.isArray(result) ? result : result.rows));
+        inserted.push(...(keys as Record<string, string>[]));
       }
-      return then(tx, inserted);
+      return then(run, inserted);
     });
+  }
+
+  /**
+   * Runs the statements of `work` in one transaction: on SQLite straight on
+   * the connection, which spares the ingest path a knex transaction per
+   * export (see inSqliteWriteTransaction), and on PostgreSQL through knex.
+   */
+  private inWriteTransaction<T>(work: (run: RunWriteStatement) => Promise<T>) {
+    if (this.sqlite) {
+      return inSqliteWriteTransaction(this.db, work);
+    }
+    return this.db.transaction(tx =>
+      work(async (sql, values) => (await tx.raw(sql, values as any[])).rows),
+    );
   }
 
   /** INSERT statements by table and row count, written once each. */
