@@ -7,7 +7,11 @@
 export { jsonBody } from './jsonBody';
 export { jsonSyntaxProblem } from './jsonSyntaxProblem';
 export { PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
-export { cacheSqliteInsertStatements } from './sqliteStatementCache';
+export {
+  cacheSqliteInsertStatements,
+  forEachSqliteConnection,
+} from './sqliteStatementCache';
+export { tuneSqliteFile } from './sqliteFile';
 export type { KnexWithClient } from './sqliteStatementCache';
 export { inSqliteWriteTransaction } from './sqliteWriteTransaction';
 export type { RunWriteStatement } from './sqliteWriteTransaction';

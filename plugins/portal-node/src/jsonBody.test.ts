@@ -3,7 +3,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
 import request from 'supertest';
 import { jsonBody } from './jsonBody';
-import { expectJsonBodyChecks } from './testUtils';
+import { expectJsonBodyChecks } from './__testUtils__';
 
 /** An app that answers with the body it read, and Backstage's errors. */
 function app(limit: number | string = 1000) {

@@ -38,19 +38,35 @@ const CACHING = Symbol('tms.sqliteStatementCache');
  * Does nothing for other databases. Safe to call more than once.
  */
 export async function cacheSqliteInsertStatements(db: KnexWithClient) {
+  await forEachSqliteConnection(db, CACHING, connection =>
+    withStatementCache(connection as SqliteConnection),
+  );
+}
+
+/**
+ * Runs `setup` once on every better-sqlite3 connection of a knex
+ * instance: the one its pool holds now and each it opens later. `marker`
+ * tells one setup from another, so that calling this again with the same
+ * marker adds nothing. Does nothing for other databases.
+ */
+export async function forEachSqliteConnection(
+  db: KnexWithClient,
+  marker: symbol,
+  setup: (connection: unknown) => void,
+) {
   const { client } = db;
   if (client.driverName !== 'better-sqlite3') {
     return;
   }
 
-  // Connections the pool opens later get the cache as they are made.
-  const clientState = client as typeof client & { [CACHING]?: true };
-  if (!clientState[CACHING]) {
-    clientState[CACHING] = true;
+  // Connections the pool opens later are set up as they are made.
+  const clientState = client as typeof client & { [key: symbol]: true };
+  if (!clientState[marker]) {
+    clientState[marker] = true;
     const acquireRaw = client.acquireRawConnection.bind(client);
     client.acquireRawConnection = async () => {
       const connection = await acquireRaw();
-      withStatementCache(connection as SqliteConnection);
+      setupOnce(connection, marker, setup);
       return connection;
     };
   }
@@ -58,19 +74,25 @@ export async function cacheSqliteInsertStatements(db: KnexWithClient) {
   // And the connection the pool already holds.
   const connection = await client.acquireConnection();
   try {
-    withStatementCache(connection as SqliteConnection);
+    setupOnce(connection, marker, setup);
   } finally {
     await client.releaseConnection(connection);
   }
 }
 
-function withStatementCache(connection: SqliteConnection) {
-  const state = connection as SqliteConnection & { [CACHING]?: true };
-  if (state[CACHING]) {
-    return;
+function setupOnce(
+  connection: unknown,
+  marker: symbol,
+  setup: (connection: unknown) => void,
+) {
+  const state = connection as { [key: symbol]: true };
+  if (!state[marker]) {
+    state[marker] = true;
+    setup(connection);
   }
-  state[CACHING] = true;
+}
 
+function withStatementCache(connection: SqliteConnection) {
   const prepare = connection.prepare.bind(connection);
   const statements = new Map<string, Statement>();
   connection.prepare = (sql: string) => {

@@ -1,9 +1,5 @@
-import { ConfigReader } from '@backstage/config';
-import { DatabaseManager } from '@backstage/backend-defaults/database';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { sqliteFileDatabase } from '@internal/portal-node/testUtils';
 import { LogRecord } from '../otlp/readLogsRequest';
 import { SpanRecord } from '../otlp/readTraceRequest';
 import { DatabaseTelemetryStore } from './DatabaseTelemetryStore';
@@ -156,38 +152,29 @@ describe.each(databases.eachSupportedId())(
 );
 
 describe('DatabaseTelemetryStore on a SQLite file', () => {
-  let directory: string;
+  let file: ReturnType<typeof sqliteFileDatabase>;
 
   beforeEach(() => {
-    directory = mkdtempSync(join(tmpdir(), 'tms-observability-'));
+    file = sqliteFileDatabase('observability');
   });
 
-  afterEach(() => {
-    rmSync(directory, { recursive: true, force: true });
+  afterEach(async () => {
+    await file.remove();
   });
 
   it('writes through a write-ahead log without waiting for the disk', async () => {
-    // Backstage's own database service, as the backend configures it.
-    const database = DatabaseManager.fromConfig(
-      new ConfigReader({
-        backend: {
-          database: { client: 'better-sqlite3', connection: { directory } },
-        },
-      }),
-    ).forPlugin('observability', {
-      logger: mockServices.logger.mock(),
-      lifecycle: mockServices.lifecycle.mock(),
-    });
-    const store = await DatabaseTelemetryStore.create({ database });
-    const knex = await database.getClient();
+    const store = await DatabaseTelemetryStore.create(file);
+    const knex = await file.database.getClient();
 
     expect(await store.insertSpans([span(3, 1)])).toHaveLength(1);
+    // A retried export stores nothing new.
+    expect(await store.insertSpans([span(3, 1)])).toEqual([]);
+    expect(await knex('spans').count({ rows: '*' })).toEqual([{ rows: 1 }]);
     expect(await knex.raw('PRAGMA journal_mode')).toEqual([
       { journal_mode: 'wal' },
     ]);
     // 1 is NORMAL; SQLite's default is 2, FULL.
     expect(await knex.raw('PRAGMA synchronous')).toEqual([{ synchronous: 1 }]);
-    await knex.destroy();
   });
 
   it('leaves an in-memory database as it is', async () => {

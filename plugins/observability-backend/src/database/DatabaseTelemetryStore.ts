@@ -6,6 +6,7 @@ import {
   cacheSqliteInsertStatements,
   inSqliteWriteTransaction,
   RunWriteStatement,
+  tuneSqliteFile,
 } from '@internal/portal-node';
 import { Knex } from 'knex';
 import { createHash } from 'node:crypto';
@@ -916,39 +917,4 @@ export class DatabaseTelemetryStore implements TelemetryStore {
 /** better-sqlite3 and sqlite3 share knex's SQLite dialect. */
 function isSqlite(db: Knex) {
   return db.client.dialect === 'sqlite3';
-}
-
-/**
- * Settings for a SQLite database in a file, which the engine writes many
- * small transactions to. Backstage gives every plugin a SQLite database of
- * its own (a file per plugin in `connection.directory`, or memory), so
- * these settings reach no other plugin's data:
- *
- * - journal_mode=WAL is stored in the file itself: readers no longer wait
- *   for a writer, and a commit appends to the log instead of rewriting
- *   pages through a rollback journal.
- * - synchronous=NORMAL, safe with WAL: a commit no longer waits for the
- *   disk. A crash of the process loses nothing; a power cut or kernel
- *   crash may lose the last transactions, never the database.
- *
- * synchronous belongs to a connection, and Backstage's database service
- * hands out a knex pool, not connections. knex keeps SQLite to a pool of
- * exactly one connection for the life of the process, which is the one
- * this sets; should the pool ever open another, that one runs with
- * SQLite's default (FULL), which is slower but no less safe. PostgreSQL
- * and in-memory SQLite are left as they are.
- */
-async function tuneSqliteFile(db: Knex) {
-  if (!isSqlite(db)) {
-    return;
-  }
-  const databases: Array<{ name: string; file: string }> = await db.raw(
-    'PRAGMA database_list',
-  );
-  const main = databases.find(d => d.name === 'main');
-  if (!main?.file) {
-    return;
-  }
-  await db.raw('PRAGMA journal_mode = WAL');
-  await db.raw('PRAGMA synchronous = NORMAL');
 }

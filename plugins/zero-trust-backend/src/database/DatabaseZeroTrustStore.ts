@@ -2,7 +2,10 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { cacheSqliteInsertStatements } from '@internal/portal-node';
+import {
+  cacheSqliteInsertStatements,
+  tuneSqliteFile,
+} from '@internal/portal-node';
 import { Knex } from 'knex';
 import { PolicyDocument } from '../policy/types';
 import {
@@ -95,6 +98,7 @@ export class DatabaseZeroTrustStore implements ZeroTrustStore {
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await db.migrate.latest({ directory: MIGRATIONS_DIR });
     }
+    await tuneSqliteFile(db);
     await cacheSqliteInsertStatements(db);
     return new DatabaseZeroTrustStore(db);
   }

@@ -1,4 +1,9 @@
+import { DatabaseManager } from '@backstage/backend-defaults/database';
+import { mockServices } from '@backstage/backend-test-utils';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** What a route answered, as supertest gives it. */
 interface Answer {
@@ -57,4 +62,33 @@ export async function stopChildProcess(
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * A plugin's database in a SQLite file, in a new folder, through
+ * Backstage's database service as the backend configures it (the tests'
+ * own databases are in memory). `remove` closes it and deletes the folder.
+ */
+export function sqliteFileDatabase(pluginId: string) {
+  const directory = mkdtempSync(join(tmpdir(), `tms-${pluginId}-`));
+  const database = DatabaseManager.fromConfig(
+    mockServices.rootConfig({
+      data: {
+        backend: {
+          database: { client: 'better-sqlite3', connection: { directory } },
+        },
+      },
+    }),
+  ).forPlugin(pluginId, {
+    logger: mockServices.logger.mock(),
+    lifecycle: mockServices.lifecycle.mock(),
+  });
+
+  return {
+    database,
+    remove: async () => {
+      await (await database.getClient()).destroy();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
 }
