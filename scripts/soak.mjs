@@ -293,6 +293,12 @@ try {
   );
   const endAt = performance.now() + minutes * 60_000;
   startedAt = Date.now();
+  // The first fifth of the run warms up; the probe measures the event
+  // loop over the rest from this signal on.
+  const warmUp = setTimeout(
+    () => server.kill('SIGUSR2'),
+    (minutes * 60_000) / 5,
+  );
   const [spans, decisions] = await Promise.all([
     openLoop(exportRate, endAt, '/api/observability/v1/traces', spanExport),
     openLoop(
@@ -302,6 +308,7 @@ try {
       decision,
     ),
   ]);
+  clearTimeout(warmUp);
   result = {
     spans: summary(spans),
     decisions: summary(decisions),
@@ -342,6 +349,11 @@ const slowWindows = warm
 const loopP99Median = warm.map(p => p.loopDelayP99Ms).sort((a, b) => a - b)[
   Math.floor(warm.length / 2)
 ];
+// The whole run after warm-up, as one histogram: the last probe's reading.
+const sinceWarmUp = probes.findLast(p => p.sinceWarmUpLoopDelayP99Ms >= 0);
+if (!sinceWarmUp) {
+  throw new Error('the backend measured no event-loop delay after warm-up');
+}
 
 const row = (name, s) =>
   `| ${name} | ${s.sent} | ${s.perSecond.toFixed(0)} | ${JSON.stringify(
@@ -384,16 +396,35 @@ ${mb(heapAfterWarmUp)} MB → ${mb(heapAtEnd)} MB (${
 } samples, 5 s apart).
 
 Event-loop delay inside the backend (how late its 10 ms timer fired,
-the interval itself not counted): p99 per 5 s, median ${loopP99Median.toFixed(
+the interval itself not counted), over the whole run after warm-up
+(${((sinceWarmUp.at - startedAt) / 1000 - (minutes * 60) / 5).toFixed(
+  0,
+)} s): **p99 ${sinceWarmUp.sinceWarmUpLoopDelayP99Ms.toFixed(1)} ms** (target
+under 20 ms: ${
+  sinceWarmUp.sinceWarmUpLoopDelayP99Ms < 20 ? 'met' : '**missed**'
+}), p99.9 ${sinceWarmUp.sinceWarmUpLoopDelayP999Ms.toFixed(
   1,
-)} ms, worst ${loopP99.toFixed(1)} ms (target under 20 ms).
+)} ms, longest ${sinceWarmUp.sinceWarmUpLoopDelayMaxMs.toFixed(0)} ms.
+Per 5 s window: p99 median ${loopP99Median.toFixed(
+  1,
+)} ms, worst window ${loopP99.toFixed(1)} ms.
 ${
   slowWindows.length > 0
     ? `Windows over the target after warm-up (${slowWindows.length} of ${
         warm.length
       }), by their end in the run: ${slowWindows.join('; ')}.\n`
     : ''
-}`;
+}
+What holds the loop, found with \`TMS_SOAK_BACKEND_NODE_OPTIONS=--trace-gc\`
+and a heap sampling profile of what lived long enough to be promoted: the
+windows over 20 ms fall on V8's major collections (mark-compact), which come
+more often the more short-lived objects outlive two scavenges. Exports used
+to queue for SQLite's one connection inside knex transactions, and each
+transaction's objects and the export waiting with it were promoted; since
+ingest writes on the pooled connection directly (inSqliteWriteTransaction),
+what the decisions keep for dry runs and security events (a quarter of a
+second each) is most of what remains.
+`;
 
 console.log(body);
 writeBenchmarkSection('soak', {

@@ -2,7 +2,8 @@
  * Preloaded into the backend under `yarn soak`: every 5 seconds appends
  * one JSON line to $TMS_SOAK_PROBE_FILE with the process's memory and the
  * event loop's delay over those 5 seconds, measured from inside, where
- * the delay happens.
+ * the delay happens. From the SIGUSR2 the soak sends when its warm-up
+ * ends, each line also carries the delay over the whole run since then.
  */
 const { appendFileSync } = require('node:fs');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
@@ -16,6 +17,13 @@ if (file) {
   const lateMs = nanos => Math.max(0, nanos / 1e6 - resolutionMs);
   const delay = monitorEventLoopDelay({ resolution: resolutionMs });
   delay.enable();
+  const sinceWarmUp = monitorEventLoopDelay({ resolution: resolutionMs });
+  let warm = false;
+  process.on('SIGUSR2', () => {
+    sinceWarmUp.reset();
+    sinceWarmUp.enable();
+    warm = true;
+  });
   setInterval(() => {
     const memory = process.memoryUsage();
     appendFileSync(
@@ -26,6 +34,11 @@ if (file) {
         heapUsedBytes: memory.heapUsed,
         loopDelayP99Ms: lateMs(delay.percentile(99)),
         loopDelayMaxMs: lateMs(delay.max),
+        ...(warm && {
+          sinceWarmUpLoopDelayP99Ms: lateMs(sinceWarmUp.percentile(99)),
+          sinceWarmUpLoopDelayP999Ms: lateMs(sinceWarmUp.percentile(99.9)),
+          sinceWarmUpLoopDelayMaxMs: lateMs(sinceWarmUp.max),
+        }),
       })}\n`,
     );
     delay.reset();
