@@ -23,23 +23,40 @@ function positive(name: string, text: string | undefined, fallback: number) {
   return value;
 }
 
+const OPTIONS = {
+  endpoint: { type: 'string' },
+  token: { type: 'string' },
+  rate: { type: 'string' },
+  duration: { type: 'string' },
+  encoding: { type: 'string' },
+  scenario: { type: 'string', multiple: true },
+  'cycle-minutes': { type: 'string' },
+} as const;
+
+/** The command line's options; an unknown or incomplete one ends the run. */
+function readOptions() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (error) {
+    // node:util names the option in its message, for example "Unknown
+    // option '--rat'"; the stack says nothing more to someone typing.
+    return fail(`${(error as Error).message}; see the usage in ${__filename}`);
+  }
+}
+
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      endpoint: { type: 'string' },
-      token: { type: 'string' },
-      rate: { type: 'string' },
-      duration: { type: 'string' },
-      encoding: { type: 'string' },
-      scenario: { type: 'string', multiple: true },
-      'cycle-minutes': { type: 'string' },
-    },
-  });
+  const values = readOptions();
 
   if (!values.endpoint) {
     fail(
       '--endpoint is required, for example http://127.0.0.1:7007/api/observability',
     );
+  }
+  const protocol = URL.canParse(values.endpoint)
+    ? new URL(values.endpoint).protocol
+    : undefined;
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    fail(`--endpoint must be an http or https URL, not '${values.endpoint}'`);
   }
   const encoding = (values.encoding ?? 'protobuf') as OtlpEncoding;
   if (encoding !== 'json' && encoding !== 'protobuf') {
@@ -76,5 +93,5 @@ async function main() {
 }
 
 main().catch(error => {
-  fail(String(error?.stack ?? error));
+  fail(String(error?.message ?? error));
 });
