@@ -257,6 +257,27 @@ describe('regions plugin', () => {
         (await request(server).get('/api/regions/regions/mars-1')).status,
       ).toBe(404);
 
+      // A misspelt key is named, not ignored.
+      const misspelt = await request(server).get(
+        '/api/regions/route?ip=1.2.3.4&xForwardedFro=5.6.7.8',
+      );
+      expect(misspelt.status).toBe(400);
+      expect(misspelt.body.error.message).toBe(
+        'invalid query: (root): Unrecognized key: "xForwardedFro"',
+      );
+      const history = await request(server).get(
+        '/api/regions/regions/eu-west-1?histroy=5',
+      );
+      expect(history.status).toBe(400);
+      expect(history.body.error.message).toContain('"histroy"');
+      const batchKey = await request(server)
+        .post('/api/regions/route')
+        .send({ requests: [{ ip: '1.2.3.4', xff: '5.6.7.8' }] });
+      expect(batchKey.status).toBe(400);
+      expect(batchKey.body.error.message).toBe(
+        'invalid body: requests.0: Unrecognized key: "xff"',
+      );
+
       health['us-east-1'] = 200;
     } finally {
       await backend.stop();
@@ -301,6 +322,14 @@ describe('regions plugin', () => {
       expect(unknown.status).toBe(400);
       expect(unknown.body.error.message).toBe(
         "what-if names unknown region 'mars-1'",
+      );
+
+      const misspelt = await request(server)
+        .post('/api/regions/failover/what-if')
+        .send({ down: ['eu-west-1'], drill: true });
+      expect(misspelt.status).toBe(400);
+      expect(misspelt.body.error.message).toBe(
+        'invalid body: (root): Unrecognized key: "drill"',
       );
 
       await expectJsonBodyChecks((type, body) =>

@@ -12,23 +12,35 @@ import { WhatIfService } from './services/WhatIfService';
 
 const MAX_BATCH = 10_000;
 
-const routeQuery = z.object({
-  ip: z.string().min(1),
-  xForwardedFor: z.string().optional(),
-});
+// Strict: a misspelt key (`?IP=` or `{ "donw": [...] }`) is refused with
+// its name rather than quietly answering as if it were not there.
+const routeQuery = z
+  .object({
+    ip: z.string().min(1),
+    xForwardedFor: z.string().optional(),
+  })
+  .strict();
 
-const routeBatch = z.object({
-  requests: z
-    .array(z.object({ ip: z.string(), xForwardedFor: z.string().optional() }))
-    .min(1)
-    .max(MAX_BATCH),
-});
+const routeBatch = z
+  .object({
+    requests: z
+      .array(
+        z
+          .object({ ip: z.string(), xForwardedFor: z.string().optional() })
+          .strict(),
+      )
+      .min(1)
+      .max(MAX_BATCH),
+  })
+  .strict();
 
-const whatIfBody = z.object({ down: z.array(z.string()).min(1) });
+const whatIfBody = z.object({ down: z.array(z.string()).min(1) }).strict();
 
-const historyQuery = z.object({
-  history: z.coerce.number().int().min(0).max(1000).default(60),
-});
+const historyQuery = z
+  .object({
+    history: z.coerce.number().int().min(0).max(1000).default(60),
+  })
+  .strict();
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
