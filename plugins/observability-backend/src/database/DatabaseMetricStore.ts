@@ -2,7 +2,10 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { cacheSqliteInsertStatements } from '@internal/portal-node';
+import {
+  cacheSqliteInsertStatements,
+  tuneSqliteFile,
+} from '@internal/portal-node';
 import { Knex } from 'knex';
 import { MetricPoint, Temporality } from '../otlp/readMetricsRequest';
 import { Attributes } from '../otlp/values';
@@ -14,6 +17,7 @@ import {
   SeriesAggregate,
 } from './MetricStore';
 import { TimeWindow } from './TelemetryStore';
+import { inWriteTransaction, isSqlite } from './writeTransaction';
 
 const MIGRATIONS_DIR = resolvePackagePath(
   '@internal/backstage-plugin-observability-backend',
@@ -21,6 +25,33 @@ const MIGRATIONS_DIR = resolvePackagePath(
 );
 
 const TABLE = 'metric_points';
+
+/** The columns insertPoints writes, in the order of its values. */
+const COLUMNS = [
+  'name',
+  'unit',
+  'description',
+  'type',
+  'temporality',
+  'monotonic',
+  'service',
+  'region',
+  'attributes',
+  'resource_attributes',
+  'scope_name',
+  'scope_version',
+  'start_time_unix_nano',
+  'time_unix_nano',
+  'start_us',
+  'time_us',
+  'value',
+  'count',
+  'sum',
+  'min',
+  'max',
+  'distribution',
+  'received_at_ms',
+];
 
 /** Rows per INSERT: well under the bind-variable limits of both engines. */
 const INSERT_CHUNK = 400;
@@ -86,12 +117,16 @@ export class DatabaseMetricStore implements MetricStore {
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await db.migrate.latest({ directory: MIGRATIONS_DIR });
     }
+    await tuneSqliteFile(db);
     await cacheSqliteInsertStatements(db);
     return new DatabaseMetricStore(db);
   }
 
+  private readonly sqlite: boolean;
+
   private constructor(db: Knex) {
     this.db = db;
+    this.sqlite = isSqlite(db);
   }
 
   async insertPoints(points: MetricPoint[]): Promise<void> {
@@ -100,39 +135,68 @@ export class DatabaseMetricStore implements MetricStore {
     }
 
     const receivedAt = Date.now();
-    const rows = points.map(point => ({
-      name: point.name,
-      unit: point.unit,
-      description: point.description,
-      type: point.type,
-      temporality: point.temporality ?? null,
-      monotonic: point.monotonic ?? null,
-      service: point.service,
-      region: point.region ?? null,
-      attributes: sortedJson(point.attributes),
-      resource_attributes: JSON.stringify(point.resourceAttributes),
-      scope_name: point.scope.name,
-      scope_version: point.scope.version,
-      start_time_unix_nano: point.startTimeUnixNano,
-      time_unix_nano: point.timeUnixNano,
-      start_us: toMicros(point.startTimeUnixNano),
-      time_us: toMicros(point.timeUnixNano),
-      value: point.value ?? null,
-      count: point.count ?? null,
-      sum: point.sum ?? null,
-      min: point.min ?? null,
-      max: point.max ?? null,
-      distribution: point.distribution
-        ? JSON.stringify(point.distribution)
-        : null,
-      received_at_ms: receivedAt,
-    }));
+    const values: unknown[] = [];
+    for (const point of points) {
+      values.push(
+        point.name,
+        point.unit,
+        point.description,
+        point.type,
+        point.temporality ?? null,
+        point.monotonic ?? null,
+        point.service,
+        point.region ?? null,
+        sortedJson(point.attributes),
+        JSON.stringify(point.resourceAttributes),
+        point.scope.name,
+        point.scope.version,
+        point.startTimeUnixNano,
+        point.timeUnixNano,
+        toMicros(point.startTimeUnixNano),
+        toMicros(point.timeUnixNano),
+        point.value ?? null,
+        point.count ?? null,
+        point.sum ?? null,
+        point.min ?? null,
+        point.max ?? null,
+        point.distribution ? JSON.stringify(point.distribution) : null,
+        receivedAt,
+      );
+    }
 
-    await this.db.transaction(async tx => {
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await tx(TABLE).insert(rows.slice(i, i + INSERT_CHUNK));
+    // One multi-row INSERT per chunk, written once per row count: knex's
+    // query builder would build each from row objects again.
+    const width = COLUMNS.length;
+    await inWriteTransaction(this.db, async run => {
+      for (let first = 0; first < points.length; first += INSERT_CHUNK) {
+        if (this.sqlite && first > 0) {
+          await new Promise(resolve => setImmediate(resolve));
+        }
+        const rows = Math.min(INSERT_CHUNK, points.length - first);
+        await run(
+          this.insertSql(rows),
+          values.slice(first * width, (first + rows) * width),
+        );
       }
     });
+  }
+
+  /** INSERT statements by row count, written once each. */
+  private readonly insertStatements = new Map<number, string>();
+
+  private insertSql(rows: number) {
+    let sql = this.insertStatements.get(rows);
+    if (!sql) {
+      const row = `(${COLUMNS.map(() => '?').join(', ')})`;
+      sql =
+        `INSERT INTO ${TABLE} (${COLUMNS.join(', ')}) ` +
+        `VALUES ${Array(rows).fill(row).join(', ')}`;
+      // Exports come in a handful of sizes; others are written afresh.
+      if (this.insertStatements.size < 64) {
+        this.insertStatements.set(rows, sql);
+      }
+    }
+    return sql;
   }
 
   async searchPoints(query: MetricPointQuery): Promise<MetricPoint[]> {

@@ -4,7 +4,6 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   cacheSqliteInsertStatements,
-  inSqliteWriteTransaction,
   RunWriteStatement,
   tuneSqliteFile,
 } from '@internal/portal-node';
@@ -35,6 +34,7 @@ import {
   durationBucket,
   ROLLUP_BUCKET_MS,
 } from './spanRollups';
+import { inWriteTransaction, isSqlite } from './writeTransaction';
 
 const MIGRATIONS_DIR = resolvePackagePath(
   '@internal/backstage-plugin-observability-backend',
@@ -426,7 +426,7 @@ export class DatabaseTelemetryStore implements TelemetryStore {
       : Math.floor(MAX_BIND_VARIABLES.pg / width);
     const total = values.length / width;
 
-    return this.inWriteTransaction(async run => {
+    return inWriteTransaction(this.db, async run => {
       const inserted: Record<string, string>[] = [];
       for (let first = 0; first < total; first += rowsPerStatement) {
         if (this.sqlite && first > 0) {
@@ -441,20 +441,6 @@ export class DatabaseTelemetryStore implements TelemetryStore {
       }
       return then(run, inserted);
     });
-  }
-
-  /**
-   * Runs the statements of `work` in one transaction: on SQLite straight on
-   * the connection, which spares the ingest path a knex transaction per
-   * export (see inSqliteWriteTransaction), and on PostgreSQL through knex.
-   */
-  private inWriteTransaction<T>(work: (run: RunWriteStatement) => Promise<T>) {
-    if (this.sqlite) {
-      return inSqliteWriteTransaction(this.db, work);
-    }
-    return this.db.transaction(tx =>
-      work(async (sql, values) => (await tx.raw(sql, values as any[])).rows),
-    );
   }
 
   /** INSERT statements by table and row count, written once each. */
@@ -912,9 +898,4 @@ export class DatabaseTelemetryStore implements TelemetryStore {
       links: JSON.parse(row.links),
     };
   }
-}
-
-/** better-sqlite3 and sqlite3 share knex's SQLite dialect. */
-function isSqlite(db: Knex) {
-  return db.client.dialect === 'sqlite3';
 }
