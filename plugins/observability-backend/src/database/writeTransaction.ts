@@ -10,20 +10,24 @@ export function isSqlite(db: Knex) {
 }
 
 /**
- * Runs the statements of `work` in one transaction: on SQLite straight on
- * the pooled connection, which spares the ingest path a knex transaction
- * per export (see inSqliteWriteTransaction), and on PostgreSQL through a
- * knex transaction. Either way `run` resolves with the rows a statement
- * returns.
+ * Runs the statements of `work` in one transaction: on better-sqlite3
+ * straight on the pooled connection, which spares the ingest path a knex
+ * transaction per export (see inSqliteWriteTransaction), and on other
+ * databases through a knex transaction. Either way `run` resolves with the
+ * rows a statement returns.
  */
 export function inWriteTransaction<T>(
   db: Knex,
   work: (run: RunWriteStatement) => Promise<T>,
 ): Promise<T> {
-  if (isSqlite(db)) {
+  if (db.client.driverName === 'better-sqlite3') {
     return inSqliteWriteTransaction(db, work);
   }
   return db.transaction(tx =>
-    work(async (sql, values) => (await tx.raw(sql, values as any[])).rows),
+    work(async (sql, values) => {
+      const result = await tx.raw(sql, values as any[]);
+      // pg answers with a result object, the sqlite3 driver with the rows.
+      return Array.isArray(result) ? result : result.rows;
+    }),
   );
 }
