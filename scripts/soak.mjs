@@ -25,32 +25,57 @@ import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { writeBenchmarkSection } from './lib/benchmarks.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const transform = '@backstage/cli/config/nodeTransform.cjs';
 
-function argument(name, fallback) {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index === -1) {
+const { values: args } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        minutes: { type: 'string' },
+        spans: { type: 'string' },
+        decisions: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    // node:util names the option, for example "Unknown option '--minuts'".
+    console.error(
+      `${error.message}; usage: yarn soak [--minutes 10] ` +
+        '[--spans 10000] [--decisions 1000]',
+    );
+    return process.exit(2);
+  }
+})();
+
+/** A positive number up to `max`, or the run ends with one line. */
+function argument(name, fallback, max) {
+  const text = args[name];
+  if (text === undefined) {
     return fallback;
   }
-  const value = Number(process.argv[index + 1]);
-  if (!(value > 0)) {
+  const value = Number(text);
+  if (!(value > 0 && value <= max)) {
     console.error(
-      `--${name} must be a positive number, not '${process.argv[index + 1]}'`,
+      `--${name} must be a number above 0 and at most ${max}, not '${text}'`,
     );
     process.exit(2);
   }
   return value;
 }
 
-const minutes = argument('minutes', 10);
-const spanRate = argument('spans', 10_000);
-const decisionRate = argument('decisions', 1_000);
+// A day at most: timers hold no more than about 24.8 days, and nobody
+// means to soak for longer.
+const minutes = argument('minutes', 10, 24 * 60);
+const spanRate = argument('spans', 10_000, 1_000_000);
+const decisionRate = argument('decisions', 1_000, 100_000);
 const port = Number(process.env.TMS_SOAK_PORT ?? 7041);
 const TOKEN = `soak-token-${process.pid}-0123456789`;
 const SPANS_PER_EXPORT = 100;
+/** How often the backend's probe (scripts/lib/soak-probe.cjs) reports. */
+const PROBE_INTERVAL_MS = 5000;
 const exportRate = spanRate / SPANS_PER_EXPORT;
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
@@ -262,7 +287,12 @@ const server = spawn(
       backendLog ? openSync(backendLog, 'w') : 'ignore',
       'inherit',
     ],
-    env: { ...process.env, LOG_LEVEL: 'warn', TMS_SOAK_PROBE_FILE: probeFile },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      TMS_SOAK_PROBE_FILE: probeFile,
+      TMS_SOAK_PROBE_INTERVAL_MS: String(PROBE_INTERVAL_MS),
+    },
   },
 );
 const exited = new Promise(resolve => server.on('exit', resolve));
@@ -326,7 +356,9 @@ try {
 }
 
 const { probes } = result;
-const warm = probes.slice(Math.floor(probes.length / 5));
+// The windows that began after warm-up (the first fifth of the run).
+const warmUpEndsAt = startedAt + (minutes * 60_000) / 5;
+const warm = probes.filter(p => p.at - PROBE_INTERVAL_MS >= warmUpEndsAt);
 const mb = bytes => (bytes / 1024 / 1024).toFixed(0);
 const mean = values => values.reduce((a, b) => a + b, 0) / values.length;
 const quarter = Math.max(1, Math.floor(warm.length / 4));
@@ -363,7 +395,8 @@ const row = (name, s) =>
   )} | ${s.p99.toFixed(1)} |`;
 const shorter =
   minutes < 10
-    ? `\n**This run lasted ${minutes} minutes, shorter than the 10 minutes ` +
+    ? `\n**This run lasted ${minutes} minute${minutes === 1 ? '' : 's'}, ` +
+      `shorter than the 10 minutes ` +
       `the soak is meant to run** (\`yarn soak --minutes 10\`).\n`
     : '';
 const body = `Machine: ${cpus().length} × ${

@@ -1,8 +1,9 @@
 /*
- * Preloaded into the backend under `yarn soak`: every 5 seconds appends
- * one JSON line to $TMS_SOAK_PROBE_FILE with the process's memory and the
- * event loop's delay over those 5 seconds, measured from inside, where
- * the delay happens. From the SIGUSR2 the soak sends when its warm-up
+ * Preloaded into the backend under `yarn soak`: every
+ * $TMS_SOAK_PROBE_INTERVAL_MS (5 seconds by default) appends one JSON line
+ * to $TMS_SOAK_PROBE_FILE with the process's memory and the event loop's
+ * delay over that interval, measured from inside, where the delay
+ * happens. From the SIGUSR2 the soak sends when its warm-up
  * ends, each line also carries the delay over the whole run since then.
  */
 const { appendFileSync } = require('node:fs');
@@ -42,5 +43,5 @@ if (file) {
       })}\n`,
     );
     delay.reset();
-  }, 5000).unref();
+  }, Number(process.env.TMS_SOAK_PROBE_INTERVAL_MS ?? 5000)).unref();
 }

@@ -62,6 +62,18 @@ describe('inSqliteWriteTransaction', () => {
     expect(await db('points').count({ rows: '*' })).toEqual([{ rows: 2 }]);
   });
 
+  it('refuses an undefined value as knex does, and stores nothing', async () => {
+    const db = await withPointsTable();
+
+    await expect(
+      inSqliteWriteTransaction(db, run =>
+        run(INSERT_RETURNING, ['a', 1, true, 'b', undefined, true]),
+      ),
+    ).rejects.toThrow('Undefined binding at position 4 of a write');
+
+    expect(await db('points')).toEqual([]);
+  });
+
   it('rolls back when the work throws between statements', async () => {
     const db = await withPointsTable();
 

@@ -44,7 +44,7 @@ export type RunWriteStatement = (
  * transaction is rolled back and the error passed on.
  *
  * Values are bound as knex binds them for better-sqlite3: booleans as 1
- * and 0, dates as milliseconds.
+ * and 0, dates as milliseconds, and undefined refused as knex refuses it.
  */
 export async function inSqliteWriteTransaction<T>(
   db: KnexWithClient,
@@ -83,7 +83,13 @@ export async function inSqliteWriteTransaction<T>(
   }
 }
 
-function toSqliteValue(value: unknown) {
+function toSqliteValue(value: unknown, index: number) {
+  // knex refuses undefined on every database, as a fault of the code that
+  // built the values; better-sqlite3 alone would store NULL, and SQLite
+  // and PostgreSQL would part ways.
+  if (value === undefined) {
+    throw new TypeError(`Undefined binding at position ${index} of a write`);
+  }
   if (typeof value === 'boolean') {
     return value ? 1 : 0;
   }

@@ -257,7 +257,12 @@ describe('regions plugin', () => {
         (await request(server).get('/api/regions/regions/mars-1')).status,
       ).toBe(404);
 
-      // A misspelt key is named, not ignored.
+      // A misspelt key is named, not ignored, also where none is expected.
+      const listKey = await request(server).get('/api/regions/regions?x=1');
+      expect(listKey.status).toBe(400);
+      expect(listKey.body.error.message).toBe(
+        'invalid query: (root): Unrecognized key: "x"',
+      );
       const misspelt = await request(server).get(
         '/api/regions/route?ip=1.2.3.4&xForwardedFro=5.6.7.8',
       );

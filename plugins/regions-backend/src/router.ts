@@ -36,6 +36,9 @@ const routeBatch = z
 
 const whatIfBody = z.object({ down: z.array(z.string()).min(1) }).strict();
 
+/** For the routes that take no query parameters at all. */
+const noQuery = z.object({}).strict();
+
 const historyQuery = z
   .object({
     history: z.coerce.number().int().min(0).max(1000).default(60),
@@ -72,6 +75,7 @@ export async function createRouter(options: {
 
   router.get('/regions', async (req, res) => {
     await authenticated(req);
+    parse(noQuery, req.query, 'query');
     res.json({ regions: await regions.list() });
   });
 
@@ -95,11 +99,13 @@ export async function createRouter(options: {
 
   router.get('/rate-limits', async (req, res) => {
     await authenticated(req);
+    parse(noQuery, req.query, 'query');
     res.json(await options.rateLimits());
   });
 
   router.get('/rollouts', async (req, res) => {
     await authenticated(req);
+    parse(noQuery, req.query, 'query');
     res.json(await rollouts.status());
   });
 
