@@ -17,7 +17,11 @@ import {
   SeriesAggregate,
 } from './MetricStore';
 import { TimeWindow } from './TelemetryStore';
-import { inWriteTransaction, isSqlite } from './writeTransaction';
+import {
+  inWriteTransaction,
+  isSqlite,
+  MultiRowInserts,
+} from './writeTransaction';
 
 const MIGRATIONS_DIR = resolvePackagePath(
   '@internal/backstage-plugin-observability-backend',
@@ -174,30 +178,14 @@ export class DatabaseMetricStore implements MetricStore {
         }
         const rows = Math.min(INSERT_CHUNK, points.length - first);
         await run(
-          this.insertSql(rows),
+          this.inserts.sql(TABLE, COLUMNS, rows),
           values.slice(first * width, (first + rows) * width),
         );
       }
     });
   }
 
-  /** INSERT statements by row count, written once each. */
-  private readonly insertStatements = new Map<number, string>();
-
-  private insertSql(rows: number) {
-    let sql = this.insertStatements.get(rows);
-    if (!sql) {
-      const row = `(${COLUMNS.map(() => '?').join(', ')})`;
-      sql =
-        `INSERT INTO ${TABLE} (${COLUMNS.join(', ')}) ` +
-        `VALUES ${Array(rows).fill(row).join(', ')}`;
-      // Exports come in a handful of sizes; others are written afresh.
-      if (this.insertStatements.size < 64) {
-        this.insertStatements.set(rows, sql);
-      }
-    }
-    return sql;
-  }
+  private readonly inserts = new MultiRowInserts();
 
   async searchPoints(query: MetricPointQuery): Promise<MetricPoint[]> {
     const rows: PointRow[] = await this.inWindow(query)

@@ -34,7 +34,11 @@ import {
   durationBucket,
   ROLLUP_BUCKET_MS,
 } from './spanRollups';
-import { inWriteTransaction, isSqlite } from './writeTransaction';
+import {
+  inWriteTransaction,
+  isSqlite,
+  MultiRowInserts,
+} from './writeTransaction';
 
 const MIGRATIONS_DIR = resolvePackagePath(
   '@internal/backstage-plugin-observability-backend',
@@ -138,6 +142,12 @@ const ROLLUP_COLUMNS = [
 
 /** The columns a second rollup row of the same key adds to. */
 const ROLLUP_COUNTS = ROLLUP_COLUMNS.slice(3);
+
+/** A second rollup row of the same key adds its counts to the first. */
+const ROLLUP_ADDITIONS = ROLLUP_COUNTS.map(
+  column => `${column} = span_rollups.${column} + excluded.${column}`,
+).join(', ');
+const ROLLUP_ADD = `ON CONFLICT (bucket_start_us, service, region) DO UPDATE SET ${ROLLUP_ADDITIONS}`;
 
 const LOGS: InsertTarget = {
   table: 'logs',
@@ -389,15 +399,7 @@ export class DatabaseTelemetryStore implements TelemetryStore {
   }
 
   private rollupSql(rows: number) {
-    const row = `(${ROLLUP_COLUMNS.map(() => '?').join(', ')})`;
-    const add = ROLLUP_COUNTS.map(
-      column => `${column} = span_rollups.${column} + excluded.${column}`,
-    ).join(', ');
-    return (
-      `INSERT INTO span_rollups (${ROLLUP_COLUMNS.join(', ')}) ` +
-      `VALUES ${Array(rows).fill(row).join(', ')} ` +
-      `ON CONFLICT (bucket_start_us, service, region) DO UPDATE SET ${add}`
-    );
+    return this.inserts.sql('span_rollups', ROLLUP_COLUMNS, rows, ROLLUP_ADD);
   }
 
   /**
@@ -443,26 +445,16 @@ export class DatabaseTelemetryStore implements TelemetryStore {
     });
   }
 
-  /** INSERT statements by table and row count, written once each. */
-  private readonly insertStatements = new Map<string, string>();
+  private readonly inserts = new MultiRowInserts();
 
   private insertSql(target: InsertTarget, rows: number) {
-    const cacheKey = `${target.table}:${rows}`;
-    let sql = this.insertStatements.get(cacheKey);
-    if (!sql) {
-      const row = `(${target.columns.map(() => '?').join(', ')})`;
-      const key = target.conflictKey.join(', ');
-      sql =
-        `INSERT INTO ${target.table} (${target.columns.join(', ')}) ` +
-        `VALUES ${Array(rows).fill(row).join(', ')} ` +
-        `ON CONFLICT (${key}) DO NOTHING RETURNING ${key}`;
-      // Exports come in a handful of sizes (512 is the SDKs' default
-      // batch); anything else is written afresh rather than kept.
-      if (this.insertStatements.size < 64) {
-        this.insertStatements.set(cacheKey, sql);
-      }
-    }
-    return sql;
+    const key = target.conflictKey.join(', ');
+    return this.inserts.sql(
+      target.table,
+      target.columns,
+      rows,
+      `ON CONFLICT (${key}) DO NOTHING RETURNING ${key}`,
+    );
   }
 
   async getTrace(traceId: string): Promise<StoredSpan[]> {

@@ -31,3 +31,31 @@ export function inWriteTransaction<T>(
     }),
   );
 }
+
+/** Statement texts kept; exports come in a handful of sizes. */
+const KEPT_INSERTS = 64;
+
+/**
+ * Multi-row INSERT texts, `INSERT INTO table (columns) VALUES (?, ...), ...
+ * tail`, written once per table, row count and tail and kept (up to
+ * KEPT_INSERTS): a statement of 512 rows has thousands of placeholders.
+ * Row counts beyond the kept ones are written afresh each time.
+ */
+export class MultiRowInserts {
+  private readonly texts = new Map<string, string>();
+
+  sql(table: string, columns: readonly string[], rows: number, tail = '') {
+    const key = `${table}\u0000${rows}\u0000${tail}`;
+    let text = this.texts.get(key);
+    if (!text) {
+      const row = `(${columns.map(() => '?').join(', ')})`;
+      text =
+        `INSERT INTO ${table} (${columns.join(', ')}) ` +
+        `VALUES ${Array(rows).fill(row).join(', ')}${tail && ` ${tail}`}`;
+      if (this.texts.size < KEPT_INSERTS) {
+        this.texts.set(key, text);
+      }
+    }
+    return text;
+  }
+}
